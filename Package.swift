@@ -1,0 +1,108 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Herald",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "heraldd", targets: ["heraldd"]),
+        .executable(name: "herald", targets: ["herald"]),
+        .library(name: "HeraldClient", targets: ["HeraldClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System libraries and C shims.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CHeraldSystem"),
+        .target(
+            name: "HeraldProtoC",
+            cSettings: [.headerSearchPath("include")],
+            linkerSettings: [.linkedLibrary("protobuf-c")]
+        ),
+
+        // Pure domain: no IO.
+        .target(name: "HeraldCore"),
+
+        // Wire format: framing, envelopes, protobuf-c conversion.
+        .target(
+            name: "HeraldWire",
+            dependencies: [
+                "HeraldProtoC", "HeraldCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        // SQLite event log and projections.
+        .target(
+            name: "HeraldStore",
+            dependencies: [
+                "CSQLite", "HeraldCore", "HeraldWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .target(
+            name: "HeraldServer",
+            dependencies: [
+                "HeraldCore", "HeraldWire", "HeraldStore", "CHeraldSystem",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "HeraldClient",
+            dependencies: [
+                "HeraldWire", "HeraldCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "heraldd",
+            dependencies: [
+                "HeraldServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "herald",
+            dependencies: [
+                "HeraldClient", "HeraldStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "herald-bench",
+            dependencies: [
+                "HeraldClient", "HeraldStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "tools/bench"
+        ),
+
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
+        .testTarget(
+            name: "HeraldWireTests",
+            dependencies: [
+                "HeraldWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore"]),
+        .testTarget(
+            name: "HeraldServerTests",
+            dependencies: ["HeraldServer", "HeraldClient"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore"]),
+    ]
+)

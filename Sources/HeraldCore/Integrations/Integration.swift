@@ -1,0 +1,64 @@
+/// An integration as its events have made it: the state the decider works from.
+public struct Integration: Equatable, Sendable {
+    public enum Status: String, Sendable, Codable {
+        case connected
+        case reset
+    }
+
+    public var id: IntegrationID
+    public var projectID: String
+    public var platform: Platform
+    public var name: String
+    /// The full webhook URL: a secret. Show `maskedURL`.
+    public var url: String
+    public var events: [EventType]
+    public var status: Status
+    /// Milliseconds since the Unix epoch.
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    /// The number of events in the integration's stream.
+    public var version: UInt64
+
+    public var maskedURL: String { WebhookURL.mask(url) }
+
+    public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String,
+                events: [EventType], status: Status, createdAt: Int64, updatedAt: Int64, version: UInt64) {
+        self.id = id
+        self.projectID = projectID
+        self.platform = platform
+        self.name = name
+        self.url = url
+        self.events = events
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    /// Folds one event into the state. `recordedAt` is the event's time in the log.
+    public static func evolve(_ state: Integration?, _ event: IntegrationEvent, recordedAt: Int64) -> Integration? {
+        if case .connected(let connected) = event {
+            return Integration(
+                id: connected.id, projectID: connected.projectID, platform: connected.platform,
+                name: connected.name, url: connected.url, events: connected.events, status: .connected,
+                createdAt: recordedAt, updatedAt: recordedAt, version: (state?.version ?? 0) + 1)
+        }
+        guard var next = state else { return nil }
+        switch event {
+        case .connected:
+            break
+        case .edited(let edit):
+            if let name = edit.name { next.name = name }
+            if let url = edit.url { next.url = url }
+            if let events = edit.events { next.events = events }
+        case .reset:
+            next.status = .reset
+        case .reconnected(let url):
+            next.status = .connected
+            if let url { next.url = url }
+        }
+        next.updatedAt = recordedAt
+        next.version += 1
+        return next
+    }
+}
