@@ -1,0 +1,107 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import HeraldWire
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Everything the daemon is told at start.
+public struct DaemonConfiguration: Sendable {
+    public var socketPath: String
+    public var databasePath: String
+    public var socketMode: UInt16 = 0o600
+    public var synchronous: EventStore.Synchronous = .full
+    public var peerPolicy: PeerPolicy = .ownUIDOnly
+    public var allowList: HostAllowList = .none
+    public var maximumFrameSize = FrameDecoder.defaultMaximumFrameSize
+    public var maximumOpenCallsPerConnection = 1024
+    public var shutdownGracePeriod: Duration = .seconds(10)
+
+    public init(socketPath: String, databasePath: String) {
+        self.socketPath = socketPath
+        self.databasePath = databasePath
+    }
+}
+
+/// The daemon as a service: opens the log, listens on the socket, and on graceful shutdown stops
+/// accepting, lets open calls finish, then closes the log.
+public final class HeraldDaemon: Service {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+    /// Called once the socket accepts connections.
+    let onListening: @Sendable () -> Void
+
+    public init(configuration: DaemonConfiguration, logger: Logger, onListening: @escaping @Sendable () -> Void = {}) {
+        self.configuration = configuration
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let configuration = self.configuration
+        try SocketFile.prepare(configuration.socketPath)
+        let store = try EventStore(path: configuration.databasePath, synchronous: configuration.synchronous, logger: logger)
+        let threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let tracker = CallTracker()
+        let service = HeraldService(
+            store: store,
+            commands: IntegrationCommands(
+                store: store, decider: IntegrationDecider(allowList: configuration.allowList),
+                resolver: HostResolver(threadPool: threadPool)),
+            socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger)
+
+        let logger = self.logger
+        let channel: Channel
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .childChannelInitializer { channel in
+                    configuration.peerPolicy.refusal(for: channel).flatMapThrowing { refusal in
+                        if let refusal { logger.notice("refusing peer", metadata: ["reason": "\(refusal)"]) }
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(FrameDecoder(maximumFrameSize: configuration.maximumFrameSize)),
+                            RPCServerHandler(
+                                handler: service, maximumOpenCalls: configuration.maximumOpenCallsPerConnection,
+                                peerRefusal: refusal, tracker: tracker, logger: logger),
+                        ])
+                    }
+                }
+                .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: false)
+                .get()
+            guard chmod(configuration.socketPath, mode_t(configuration.socketMode)) == 0 else {
+                throw SocketFile.NotASocket(path: configuration.socketPath)
+            }
+        } catch {
+            store.close()
+            try? await group.shutdownGracefully()
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
+
+        let head = (try? store.head()) ?? 0
+        logger.info("listening", metadata: [
+            "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
+            "head": "\(head)", "version": "\(HeraldService.version)",
+        ])
+        onListening()
+
+        try? await gracefulShutdown()
+
+        logger.info("shutting down: finishing open calls")
+        tracker.startDraining()
+        try? await channel.close()
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        while tracker.openCalls > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        store.close()
+        unlink(configuration.socketPath)
+        try? await group.shutdownGracefully()
+        try? await threadPool.shutdownGracefully()
+        logger.info("stopped", metadata: ["unfinished_calls": "\(tracker.openCalls)"])
+    }
+}

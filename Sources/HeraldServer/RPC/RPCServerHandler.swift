@@ -1,0 +1,97 @@
+import HeraldWire
+import Logging
+import NIOCore
+
+/// Handles a call on behalf of the server: the method table.
+public protocol CallHandler: Sendable {
+    func handle(_ call: ServerCall)
+}
+
+/// The server side of one connection: reads request frames, opens calls, enforces deadlines,
+/// cancellation and the per-connection call limit, and refuses peers that are not allowed.
+final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let handler: any CallHandler
+    private let maximumOpenCalls: Int
+    private let peerRefusal: String?
+    private let tracker: CallTracker
+    private var logger: Logger
+    private var openCalls: [UInt64: ServerCall] = [:]
+
+    init(handler: any CallHandler, maximumOpenCalls: Int, peerRefusal: String?, tracker: CallTracker, logger: Logger) {
+        self.handler = handler
+        self.maximumOpenCalls = maximumOpenCalls
+        self.peerRefusal = peerRefusal
+        self.tracker = tracker
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        let request: RequestEnvelope
+        do {
+            request = try frame.readableBytesView.withUnsafeBytes { try RequestEnvelope(wire: $0) }
+        } catch {
+            logger.notice("closing connection: a frame is not a request envelope")
+            context.close(promise: nil)
+            return
+        }
+        if request.cancel {
+            openCalls[request.callID]?.cancel()
+            return
+        }
+        guard openCalls[request.callID] == nil else {
+            logger.notice("closing connection: call id reused while open", metadata: ["call": "\(request.callID)"])
+            context.close(promise: nil)
+            return
+        }
+        if let peerRefusal {
+            reply(context, .failure(callID: request.callID, RPCError(.permissionDenied, peerRefusal)))
+            return
+        }
+        guard openCalls.count < maximumOpenCalls else {
+            reply(context, .failure(callID: request.callID, RPCError(
+                .resourceExhausted, "more than \(maximumOpenCalls) calls open on one connection")))
+            return
+        }
+        guard !tracker.isDraining else {
+            reply(context, .failure(callID: request.callID, RPCError(.unavailable, "heraldd is shutting down")))
+            return
+        }
+        let deadline = request.timeoutMilliseconds > 0
+            ? NIODeadline.now() + .milliseconds(Int64(clamping: request.timeoutMilliseconds)) : nil
+        let call = ServerCall(id: request.callID, method: request.method, message: request.message,
+                              deadline: deadline, channel: context.channel)
+        openCalls[call.id] = call
+        tracker.opened()
+        call.onFinish = { [weak self, tracker] in
+            tracker.closed()
+            self?.openCalls.removeValue(forKey: call.id)
+        }
+        if let deadline {
+            call.deadlineTask = context.eventLoop.scheduleTask(deadline: deadline) {
+                call.fail(RPCError(.deadlineExceeded, "deadline of \(request.timeoutMilliseconds) ms exceeded"))
+            }
+        }
+        handler.handle(call)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for call in openCalls.values { call.cancel() }
+        openCalls.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.notice("closing connection", metadata: ["reason": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    private func reply(_ context: ChannelHandlerContext, _ envelope: ResponseEnvelope) {
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        buffer.writeFrame { $0.writeBytes(envelope.wireBytes()) }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+}

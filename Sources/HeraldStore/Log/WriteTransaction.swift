@@ -1,0 +1,50 @@
+import HeraldCore
+
+/// The writer's view of one group-commit transaction: appends, and reads that see them.
+public final class WriteTransaction {
+    public let db: SQLiteConnection
+    private let projections: [any Projection]
+    let now: Int64
+    private(set) var head: LogPosition
+
+    init(db: SQLiteConnection, projections: [any Projection], now: Int64, head: LogPosition) {
+        self.db = db
+        self.projections = projections
+        self.now = now
+        self.head = head
+    }
+
+    /// Appends events to a stream whose current version must be `expectedVersion` (0: a new stream),
+    /// and applies them to every projection.
+    @discardableResult
+    public func append(stream: String, expectedVersion: UInt64, _ events: [NewEvent]) throws -> [RecordedEvent] {
+        let actual = try LogQueries.streamVersion(db, stream)
+        guard actual == expectedVersion else {
+            throw StoreError.versionConflict(stream: stream, expected: expectedVersion, actual: actual)
+        }
+        var recorded: [RecordedEvent] = []
+        let insert = "INSERT INTO events (position, stream, version, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
+        for (offset, event) in events.enumerated() {
+            let position = head + 1
+            let version = expectedVersion + UInt64(offset) + 1
+            try db.run(insert, .integer(Int64(position)), .text(stream), .integer(Int64(version)),
+                       .text(event.type), .blob(event.payload), .integer(now))
+            let record = RecordedEvent(position: position, stream: stream, version: version, type: event.type,
+                                       payload: event.payload, recordedAt: now)
+            for projection in projections { try projection.apply(record, in: db) }
+            head = position
+            recorded.append(record)
+        }
+        return recorded
+    }
+
+    /// Puts the head back after a job's savepoint was rolled back.
+    func rewind(to position: LogPosition) { head = position }
+
+    func writeCheckpoints() throws {
+        for projection in projections {
+            try db.run("INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+                       .text(projection.name), .integer(Int64(head)))
+        }
+    }
+}

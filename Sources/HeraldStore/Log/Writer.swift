@@ -1,0 +1,121 @@
+import Foundation
+import HeraldCore
+import Logging
+
+/// A queued write: `body` runs inside the transaction, `finish` after COMMIT.
+struct PendingWrite: @unchecked Sendable {
+    let deadline: ContinuousClock.Instant?
+    let body: (WriteTransaction) throws -> Void
+    let finish: (Error?) -> Void
+}
+
+/// The single writer. It drains every queued write into one `BEGIN IMMEDIATE` transaction
+/// (group commit), gives each its own savepoint so one failure rolls back only itself, and
+/// answers each after COMMIT. It runs on its own thread: SQLite calls block.
+final class Writer: @unchecked Sendable {
+    private let db: SQLiteConnection
+    private let projections: [any Projection]
+    private let clock: @Sendable () -> Int64
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var queue: [PendingWrite] = []
+    private var stopping = false
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+    var onCommit: (@Sendable (LogPosition) -> Void)?
+
+    static let maximumBatch = 1024
+
+    init(db: SQLiteConnection, projections: [any Projection], clock: @escaping @Sendable () -> Int64, logger: Logger) {
+        self.db = db
+        self.projections = projections
+        self.clock = clock
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "herald-writer"
+        thread.start()
+        self.thread = thread
+    }
+
+    func enqueue(_ write: PendingWrite) {
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            write.finish(StoreError.closed)
+            return
+        }
+        queue.append(write)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the queue drain, then ends the thread.
+    func stop() {
+        condition.lock()
+        let wasRunning = !stopping && thread != nil
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        if wasRunning { finished.wait() }
+    }
+
+    private func run() {
+        while let batch = nextBatch() {
+            commit(batch)
+        }
+        finished.signal()
+    }
+
+    private func nextBatch() -> [PendingWrite]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !stopping { condition.wait() }
+        if queue.isEmpty { return nil }
+        let count = min(queue.count, Self.maximumBatch)
+        let batch = Array(queue.prefix(count))
+        queue.removeFirst(count)
+        return batch
+    }
+
+    private func commit(_ batch: [PendingWrite]) {
+        var outcomes = [Error?](repeating: nil, count: batch.count)
+        var appended = false
+        var head: LogPosition = 0
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            let startHead = try LogQueries.head(db)
+            let transaction = WriteTransaction(db: db, projections: projections, now: clock(), head: startHead)
+            let now = ContinuousClock.now
+            for (index, write) in batch.enumerated() {
+                if let deadline = write.deadline, deadline <= now {
+                    outcomes[index] = StoreError.deadlineExceeded
+                    continue
+                }
+                let before = transaction.head
+                try db.execute("SAVEPOINT write")
+                do {
+                    try write.body(transaction)
+                    try db.execute("RELEASE write")
+                } catch {
+                    outcomes[index] = error
+                    try db.execute("ROLLBACK TO write; RELEASE write")
+                    transaction.rewind(to: before)
+                }
+            }
+            head = transaction.head
+            appended = head > startHead
+            if appended { try transaction.writeCheckpoints() }
+            try db.execute("COMMIT")
+        } catch {
+            logger.error("group commit failed", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
+            try? db.execute("ROLLBACK")
+            outcomes = outcomes.map { _ in error }
+            appended = false
+        }
+        for (write, outcome) in zip(batch, outcomes) { write.finish(outcome) }
+        if appended { onCommit?(head) }
+    }
+}

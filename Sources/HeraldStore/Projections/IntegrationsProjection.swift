@@ -1,0 +1,69 @@
+import HeraldCore
+import HeraldWire
+
+/// The integrations view: one row per integration, folded with `Integration.evolve`, the same
+/// function the decider's state comes from.
+public struct IntegrationsProjection: Projection {
+    public let name = "integrations"
+
+    public init() {}
+
+    public func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
+        guard event.stream.hasPrefix("integration-"),
+              let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
+        else { return }
+        let id = IntegrationID(String(event.stream.dropFirst("integration-".count)))
+        let current = try IntegrationsView.integration(id, in: db)
+        guard let next = Integration.evolve(current, change, recordedAt: event.recordedAt) else { return }
+        try db.run(
+            """
+            INSERT INTO integrations (id, project_id, platform, name, url, masked_url, events, status, created_at, updated_at, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                project_id = excluded.project_id, platform = excluded.platform, name = excluded.name, url = excluded.url,
+                masked_url = excluded.masked_url, events = excluded.events, status = excluded.status,
+                created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version
+            """,
+            .text(next.id.rawValue), .text(next.projectID), .text(next.platform.rawValue), .text(next.name), .text(next.url),
+            .text(next.maskedURL), .text(next.events.map(\.rawValue).joined(separator: ",")), .text(next.status.rawValue),
+            .integer(next.createdAt), .integer(next.updatedAt), .integer(Int64(next.version)))
+    }
+
+    public func clear(in db: SQLiteConnection) throws {
+        try db.execute("DELETE FROM integrations")
+    }
+}
+
+/// Queries of the integrations view.
+public enum IntegrationsView {
+    private static let columns =
+        "id, project_id, platform, name, url, events, status, created_at, updated_at, version"
+
+    public static func integration(_ id: IntegrationID, in db: SQLiteConnection) throws -> Integration? {
+        try db.firstRow("SELECT \(columns) FROM integrations WHERE id = ?", [.text(id.rawValue)], row)
+    }
+
+    /// The integration of `projectID` with exactly this webhook URL, if any.
+    public static func integration(projectID: String, url: String, in db: SQLiteConnection) throws -> Integration? {
+        try db.firstRow(
+            "SELECT \(columns) FROM integrations WHERE project_id = ? AND url = ? LIMIT 1", [.text(projectID), .text(url)], row)
+    }
+
+    /// Integrations in the order they were connected; all projects when `projectID` is nil.
+    public static func list(projectID: String?, in db: SQLiteConnection) throws -> [Integration] {
+        if let projectID {
+            return try db.rows(
+                "SELECT \(columns) FROM integrations WHERE project_id = ? ORDER BY created_at, id", [.text(projectID)], row)
+        }
+        return try db.rows("SELECT \(columns) FROM integrations ORDER BY project_id, created_at, id", [], row)
+    }
+
+    private static func row(_ s: Statement) -> Integration {
+        Integration(
+            id: IntegrationID(s.string(0)), projectID: s.string(1), platform: Platform(rawValue: s.string(2)) ?? .custom,
+            name: s.string(3), url: s.string(4),
+            events: s.string(5).split(separator: ",").compactMap { EventType(rawValue: String($0)) },
+            status: Integration.Status(rawValue: s.string(6)) ?? .reset, createdAt: s.int64(7), updatedAt: s.int64(8),
+            version: UInt64(s.int64(9)))
+    }
+}

@@ -1,0 +1,10 @@
+/// A view built from the log. It is applied inside the transaction that appends the events, and its
+/// checkpoint is written in that same transaction, so the view never runs ahead of or behind the log.
+public protocol Projection: Sendable {
+    /// The checkpoint's name, also shown by `herald status`.
+    var name: String { get }
+    /// Folds one event into the view. Events the projection doesn't know are skipped.
+    func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws
+    /// Empties the view before a rebuild.
+    func clear(in db: SQLiteConnection) throws
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import HeraldCore
+import HeraldWire
+
+struct Events: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read the event log.", subcommands: [Tail.self])
+
+    struct Tail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the log, decoded, one event per line. URLs are masked.",
+            discussion: "With --json, prints one JSON document per line.")
+
+        @OptionGroup var options: ClientOptions
+
+        @Option(help: "The first position to print (positions start at 1).")
+        var from: UInt64 = 1
+
+        @Option(help: "Print at most this many events.")
+        var limit: UInt32?
+
+        @Flag(help: "Keep printing new events as they are appended, until interrupted.")
+        var follow = false
+
+        func run() async throws {
+            let request = V1.ReadEventsRequest(fromPosition: from, limit: limit ?? 0, follow: follow)
+            try await options.withClient { client in
+                for try await event in client.readEvents(request) {
+                    let line = LoggedEvent(event)
+                    if options.json {
+                        Output.json(line, pretty: false)
+                    } else {
+                        print("\(event.position)\t\(Output.time(event.recordedAtUnixMs))\t\(event.stream)@\(event.version)\t\(event.type)\t\(line.data.summary)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A log event as `events tail --json` prints it.
+struct LoggedEvent: Encodable {
+    struct Data: Encodable {
+        var integrationId: String?
+        var projectId: String?
+        var platform: String?
+        var name: String?
+        var maskedUrl: String?
+        var events: [String]?
+        var undecodable: Bool?
+
+        var summary: String {
+            var parts: [String] = []
+            if let projectId { parts.append("project=\(projectId)") }
+            if let platform { parts.append("platform=\(platform)") }
+            if let name { parts.append("name=\"\(name)\"") }
+            if let maskedUrl { parts.append("url=\(maskedUrl)") }
+            if let events { parts.append("events=\(events.joined(separator: ","))") }
+            if undecodable == true { parts.append("(payload not understood by this version)") }
+            return parts.joined(separator: " ")
+        }
+    }
+
+    let position: UInt64
+    let stream: String
+    let version: UInt64
+    let type: String
+    let recordedAtUnixMs: Int64
+    let data: Data
+
+    init(_ event: V1.LogEvent) {
+        position = event.position
+        stream = event.stream
+        version = event.version
+        type = event.type
+        recordedAtUnixMs = event.recordedAtUnixMs
+        var data = Data()
+        switch try? StoredEvent.decodeIntegration(type: event.type, payload: event.payload) {
+        case .connected(let e):
+            data = Data(integrationId: e.id.rawValue, projectId: e.projectID, platform: e.platform.rawValue,
+                        name: e.name, maskedUrl: WebhookURL.mask(e.url), events: e.events.map(\.rawValue))
+        case .edited(let e):
+            data = Data(name: e.name, maskedUrl: e.url.map(WebhookURL.mask), events: e.events?.map(\.rawValue))
+        case .reconnected(let url):
+            data = Data(maskedUrl: url.map(WebhookURL.mask))
+        case .reset:
+            break
+        case nil:
+            data.undecodable = true
+        }
+        self.data = data
+    }
+}

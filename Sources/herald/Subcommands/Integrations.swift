@@ -1,0 +1,38 @@
+import ArgumentParser
+import HeraldClient
+import HeraldWire
+
+struct Integrations: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Connect, inspect and change a project's webhook integrations.",
+        subcommands: [Connect.self, List.self, Show.self, Edit.self, Reset.self, Reconnect.self])
+}
+
+/// Printing one integration, as text or JSON.
+enum IntegrationPrinter {
+    static func print(_ response: V1.IntegrationResponse, json: Bool) {
+        if json {
+            Output.json(response)
+            return
+        }
+        let i = response.integration
+        var lines = [
+            ("id", i.id), ("project", i.projectId), ("platform", i.platform), ("name", i.name),
+            ("url", i.maskedUrl), ("events", i.events.joined(separator: ", ")), ("status", i.status),
+            ("created", Output.time(i.createdAtUnixMs)), ("updated", Output.time(i.updatedAtUnixMs)),
+            ("version", String(i.version)),
+        ]
+        if !response.webhookUrl.isEmpty {
+            lines.append(("webhook url", "\(response.webhookUrl)  (shown once; keep it secret)"))
+        }
+        let width = lines.map(\.0.count).max() ?? 0
+        for (label, value) in lines {
+            Swift.print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)")
+        }
+    }
+}
+
+/// Splits "a,b, c" into event type names.
+func eventList(_ text: String) -> [String] {
+    text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}

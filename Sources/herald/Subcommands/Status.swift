@@ -1,0 +1,25 @@
+import ArgumentParser
+import HeraldWire
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the log head, each projection's checkpoint and lag, the socket, the database and the version.")
+
+    @OptionGroup var options: ClientOptions
+
+    func run() async throws {
+        let status = try await options.withClient { try await $0.status() }
+        if options.json {
+            Output.json(status)
+            return
+        }
+        print("heraldd \(status.version), up since \(Output.time(status.startedAtUnixMs))")
+        print("socket    \(status.socketPath)")
+        print("database  \(status.databasePath)")
+        print("log head  \(status.headPosition)")
+        print("")
+        print(Output.table(["PROJECTION", "CHECKPOINT", "LAG"], status.projections.map {
+            [$0.name, String($0.checkpoint), String($0.lag)]
+        }))
+    }
+}
