@@ -38,6 +38,8 @@ public struct HostAllowList: Sendable, Equatable {
             host = String(text[..<colon])
             guard let number = Int(text[text.index(after: colon)...]) else { throw invalid }
             port = number
+        } else if text.contains(":"), IPAddress.parseIPv6(text) == nil {
+            throw invalid
         }
         guard !host.isEmpty, port.map({ (1...65535).contains($0) }) ?? true else { throw invalid }
         return Entry(host: host, port: port)
