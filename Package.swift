@@ -96,6 +96,7 @@ let package = Package(
                 "HeraldWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore"]),

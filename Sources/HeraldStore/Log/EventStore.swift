@@ -106,6 +106,11 @@ public final class EventStore: Sendable {
         }
     }
 
+    /// How many transactions the writer has committed, and how many writes they carried.
+    public var commitStatistics: (transactions: Int, writes: Int) {
+        (writer.transactions.load(ordering: .relaxed), writer.writes.load(ordering: .relaxed))
+    }
+
     // MARK: Reading
 
     /// Runs `body` on a pooled read connection. WAL readers never wait for the writer, and each

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import Logging
+import Synchronization
 
 /// A queued write: `body` runs inside the transaction, `finish` after COMMIT.
 struct PendingWrite: @unchecked Sendable {
@@ -23,6 +24,9 @@ final class Writer: @unchecked Sendable {
     private var thread: Thread?
     private let finished = DispatchSemaphore(value: 0)
     var onCommit: (@Sendable (LogPosition) -> Void)?
+    /// Transactions committed and writes they carried, for tests and benchmarks.
+    let transactions = Atomic<Int>(0)
+    let writes = Atomic<Int>(0)
 
     static let maximumBatch = 1024
 
@@ -109,6 +113,8 @@ final class Writer: @unchecked Sendable {
             appended = head > startHead
             if appended { try transaction.writeCheckpoints() }
             try db.execute("COMMIT")
+            transactions.add(1, ordering: .relaxed)
+            writes.add(batch.count, ordering: .relaxed)
         } catch {
             logger.error("group commit failed", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
             try? db.execute("ROLLBACK")
