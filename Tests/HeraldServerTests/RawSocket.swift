@@ -1,0 +1,64 @@
+import Foundation
+import HeraldWire
+
+/// A blocking Unix-socket client that sends whatever bytes a test likes.
+final class RawSocket {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    func sendFrame(_ body: [UInt8]) {
+        var header = [UInt8](repeating: 0, count: 4)
+        let length = UInt32(body.count)
+        for index in 0..<4 { header[index] = UInt8(truncatingIfNeeded: length >> (24 - 8 * index)) }
+        send(header + body)
+    }
+
+    /// Reads until EOF or timeout; true if the peer closed the connection.
+    func waitForClose() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count == 0 { return true }
+            if count < 0 { return false }
+        }
+    }
+
+    /// Reads one response frame.
+    func readResponse() throws -> ResponseEnvelope {
+        let header = try read(4)
+        let length = header.reduce(0) { $0 << 8 | Int($1) }
+        return try ResponseEnvelope(wireBytes: try read(length))
+    }
+
+    private func read(_ count: Int) throws -> [UInt8] {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: count)
+        while result.count < count {
+            let got = recv(fd, &buffer, count - result.count, 0)
+            guard got > 0 else { throw POSIXError(.ECONNRESET) }
+            result += buffer.prefix(got)
+        }
+        return result
+    }
+}
