@@ -52,7 +52,7 @@ public final class HeraldDaemon: Service {
             commands: IntegrationCommands(
                 store: store, decider: IntegrationDecider(allowList: configuration.allowList),
                 resolver: HostResolver(threadPool: threadPool)),
-            socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger)
+            tracker: tracker, socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger)
 
         let logger = self.logger
         let channel: Channel

@@ -2,7 +2,14 @@ import Synchronization
 
 /// Counts open calls across connections, so a graceful shutdown can wait for them to finish.
 public final class CallTracker: Sendable {
-    private let state = Mutex<(open: Int, draining: Bool)>((0, false))
+    private struct State {
+        var open = 0
+        var draining = false
+        var nextStream = 0
+        var streams: [Int: @Sendable () -> Void] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
@@ -13,5 +20,21 @@ public final class CallTracker: Sendable {
     var isDraining: Bool { state.withLock { $0.draining } }
 
     /// From now on new calls are refused with UNAVAILABLE.
-    func startDraining() { state.withLock { $0.draining = true } }
+    func startDraining() {
+        let streams = state.withLock { state in
+            state.draining = true
+            return Array(state.streams.values)
+        }
+        streams.forEach { $0() }
+    }
+
+    /// Registers how to end an open-ended stream when the daemon drains; returns how to forget it.
+    func whenDraining(_ end: @escaping @Sendable () -> Void) -> @Sendable () -> Void {
+        let id = state.withLock { state in
+            state.nextStream += 1
+            state.streams[state.nextStream] = end
+            return state.nextStream
+        }
+        return { [self] in _ = state.withLock { $0.streams.removeValue(forKey: id) } }
+    }
 }

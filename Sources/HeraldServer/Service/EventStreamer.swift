@@ -9,6 +9,7 @@ struct EventStreamer: Sendable {
     let store: EventStore
     let call: ServerCall
     let request: V1.ReadEventsRequest
+    let tracker: CallTracker
 
     static let pageSize = 512
 
@@ -43,7 +44,9 @@ struct EventStreamer: Sendable {
                 // The call ended (cancelled, deadline, connection closed): nothing left to tell.
             }
         }
+        let forget = tracker.whenDraining { [call] in call.fail(RPCError(.unavailable, "heraldd is shutting down")) }
         call.onCancel {
+            forget()
             task.cancel()
             continuation.finish()
         }

@@ -11,11 +11,13 @@ public final class HeraldService: CallHandler {
     let commands: IntegrationCommands
     let status: @Sendable () -> (socketPath: String, databasePath: String, startedAt: Int64)
     let logger: Logger
+    let tracker: CallTracker
 
     public static let version = "0.1.0"
 
-    public init(store: EventStore, commands: IntegrationCommands, socketPath: String, startedAt: Int64, logger: Logger) {
+    public init(store: EventStore, commands: IntegrationCommands, tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger) {
         self.store = store
+        self.tracker = tracker
         self.commands = commands
         let databasePath = store.path
         self.status = { (socketPath, databasePath, startedAt) }
@@ -66,7 +68,7 @@ public final class HeraldService: CallHandler {
             }
         case Method.readEvents:
             guard let request = decode(call, V1.ReadEventsRequest.self) else { return }
-            EventStreamer(store: store, call: call, request: request).start()
+            EventStreamer(store: store, call: call, request: request, tracker: tracker).start()
         case Method.replay:
             guard decode(call, V1.ReplayRequest.self) != nil else { return }
             replay(call)

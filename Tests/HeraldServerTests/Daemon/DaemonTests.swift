@@ -51,3 +51,23 @@ import Testing
         }
     }
 }
+
+@Suite struct ShutdownTests {
+    @Test func followStreamsEndWithUnavailableOnShutdown() async throws {
+        let follower = try await withDaemon(configure: { $0.shutdownGracePeriod = .seconds(600) }) { socket, _ in
+            let client = try await HeraldClient.connect(socketPath: socket)
+            let follower = Task<RPCError?, Never> {
+                do {
+                    for try await _ in client.readEvents(.init(follow: true)) {}
+                    return nil
+                } catch {
+                    return error as? RPCError
+                }
+            }
+            _ = try await client.connectSlack()  // the stream is open once this event could reach it
+            return follower
+        }
+        // Had the stream not been ended, shutdown would have waited out its 600 s grace period.
+        #expect(await follower.value == RPCError(.unavailable, "heraldd is shutting down"))
+    }
+}
