@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct CLITests {
+    let slack = "https://hooks.slack.com/services/T000/B000/XXXX"
+
+    @Test func aUserConnectsListsEditsResetsAndReconnects() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = DaemonProcess(directory: directory)
+        try await daemon.start()
+        let socket = ["--socket", daemon.socket]
+
+        let connect = try herald(["integrations", "connect"] + socket + [
+            "--project", "PRJ-123", "--platform", "slack", "--name", "#engineering-alerts",
+            "--url", slack, "--events", "test_case.created,test_cycle.completed", "--json"])
+        #expect(connect.status == 0, "\(connect.stderr)")
+        let reply = try JSONSerialization.jsonObject(with: Data(connect.stdout.utf8)) as? [String: Any]
+        let integration = try #require(reply?["integration"] as? [String: Any])
+        let id = try #require(integration["id"] as? String)
+        #expect(reply?["webhookUrl"] as? String == slack)
+        #expect(integration["status"] as? String == "connected")
+        #expect(integration["projectId"] as? String == "PRJ-123")
+
+        let list = try herald(["integrations", "list", "--project", "PRJ-123"] + socket)
+        #expect(list.status == 0)
+        #expect(list.stdout.contains(id) && list.stdout.contains("#engineering-alerts"))
+        #expect(list.stdout.contains("https://hooks.slack.com/services/…"))
+        #expect(!list.stdout.contains("XXXX"), "listings never show the full URL")
+
+        #expect(try herald(["integrations", "edit", id, "--name", "#qa"] + socket).status == 0)
+        let show = try herald(["integrations", "show", id] + socket)
+        #expect(show.stdout.contains("#qa"))
+        #expect(!show.stdout.contains("XXXX"))
+
+        let reset = try herald(["integrations", "reset", id, "--json"] + socket)
+        #expect(reset.stdout.contains("\"status\" : \"reset\""))
+        let reconnect = try herald(["integrations", "reconnect", id] + socket)
+        #expect(reconnect.status == 0)
+        #expect(reconnect.stdout.contains("connected"))
+
+        let tail = try herald(["events", "tail"] + socket)
+        let lines = tail.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines.map { $0.split(separator: "\t")[3] } == ["IntegrationConnected", "IntegrationEdited", "IntegrationReset", "IntegrationReconnected"])
+        #expect(!tail.stdout.contains("XXXX"), "the tail masks URLs too")
+
+        let status = try herald(["status", "--json"] + socket)
+        let statusJSON = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect(statusJSON?["headPosition"] as? Int == 4)
+        #expect(statusJSON?["socketPath"] as? String == daemon.socket)
+
+        let replay = try herald(["replay"] + socket)
+        #expect(replay.status == 0)
+        #expect(replay.stdout.contains("4 events"))
+
+        #expect(daemon.stop(SIGTERM) == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket), "a clean stop removes the socket")
+        #expect(!daemon.log.contains("XXXX"), "the daemon's log never holds a full webhook URL")
+    }
+
+    @Test func errorsPrintTheStatusAndExitNonZero() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = DaemonProcess(directory: directory)
+        try await daemon.start()
+        let socket = ["--socket", daemon.socket]
+
+        let insecure = try herald(["integrations", "connect"] + socket + [
+            "--project", "P", "--platform", "slack", "--name", "n",
+            "--url", "http://hooks.slack.com/services/T/B/X", "--events", "test_case.created"])
+        #expect(insecure.status != 0)
+        #expect(insecure.stderr.contains("INVALID_ARGUMENT: HTTPS required"))
+
+        let ssrf = try herald(["integrations", "connect"] + socket + [
+            "--project", "P", "--platform", "custom", "--name", "n", "--url", "https://0177.0.0.1/x", "--events", "test_case.created"])
+        #expect(ssrf.status != 0)
+        #expect(ssrf.stderr.contains("non-public address"))
+
+        let missing = try herald(["integrations", "show", "int_missing"] + socket)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("NOT_FOUND"))
+
+        let nowhere = try herald(["status", "--socket", "\(directory)/nowhere.sock"])
+        #expect(nowhere.status != 0)
+        #expect(nowhere.stderr.contains("UNAVAILABLE"))
+        daemon.stop()
+    }
+
+    @Test func offlineReplayNeedsTheDaemonStopped() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = DaemonProcess(directory: directory)
+        try await daemon.start()
+        for n in 0..<30 {
+            let result = try herald(["integrations", "connect", "--socket", daemon.socket, "--project", "P", "--platform", "slack",
+                                     "--name", "n\(n)", "--url", "https://hooks.slack.com/services/T/B/\(n)", "--events", "test_case.created"])
+            #expect(result.status == 0)
+        }
+        let busy = try herald(["replay", "--db", daemon.database])
+        #expect(busy.status != 0)
+        #expect(busy.stderr.contains("in use"))
+        let before = try herald(["integrations", "list", "--json", "--socket", daemon.socket]).stdout
+        daemon.stop()
+
+        let offline = try herald(["replay", "--db", daemon.database, "--json"])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stdout.contains("\"processed\" : 30"))
+
+        try await daemon.start()
+        #expect(try herald(["integrations", "list", "--json", "--socket", daemon.socket]).stdout == before)
+        daemon.stop()
+    }
+
+    @Test func environmentVariablesConfigureBoth() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.heraldd)
+        let socket = "\(directory)/env.sock"
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["HERALD_SOCKET": socket, "HERALD_DB": "\(directory)/env.db", "HERALD_LOG_LEVEL": "error"]) { $1 }
+        try process.run()
+        defer { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        var status = CommandResult(status: 1, stdout: "", stderr: "")
+        for _ in 0..<100 {
+            status = try herald(["status"], environment: ["HERALD_SOCKET": socket])
+            if status.status == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("\(directory)/env.db"))
+    }
+}
