@@ -47,9 +47,27 @@ public final class RPCConnection: Sendable {
 
     /// Makes a unary call and returns the reply's message bytes, or throws its RPCError.
     public func unary(_ method: String, _ message: [UInt8], timeout: Duration? = nil) async throws -> [UInt8] {
-        var reply: [UInt8] = []
-        for try await message in stream(method, message, timeout: timeout) { reply = message }
-        return reply
+        let request = envelope(method, message, timeout: timeout)
+        let channel = self.channel
+        let handler = self.handler
+        return try await withCheckedThrowingContinuation { continuation in
+            channel.eventLoop.execute {
+                guard handler.value.open(request.callID, .unary(continuation)) else { return }
+                Self.send(request, on: channel)
+            }
+        }
+    }
+
+    private func envelope(_ method: String, _ message: [UInt8], timeout: Duration?) -> RequestEnvelope {
+        let id = nextCallID.add(1, ordering: .relaxed).newValue
+        let milliseconds = timeout.map { UInt64(max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0
+        return RequestEnvelope(callID: id, method: method, timeoutMilliseconds: milliseconds, message: message)
+    }
+
+    private static func send(_ request: RequestEnvelope, on channel: Channel) {
+        var buffer = channel.allocator.buffer(capacity: request.message.count + 64)
+        buffer.writeFrame { $0.writeBytes(request.wireBytes()) }
+        channel.writeAndFlush(buffer, promise: nil)
     }
 
     public func unary<Response: WireMessage>(
@@ -60,25 +78,20 @@ public final class RPCConnection: Sendable {
 
     /// Makes a call and streams its reply messages. Ending the iteration early cancels the call.
     public func stream(_ method: String, _ message: [UInt8], timeout: Duration? = nil) -> AsyncThrowingStream<[UInt8], any Error> {
-        let id = nextCallID.add(1, ordering: .relaxed).newValue
-        let milliseconds = timeout.map { UInt64(max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0
-        let request = RequestEnvelope(callID: id, method: method, timeoutMilliseconds: milliseconds, message: message)
+        let request = envelope(method, message, timeout: timeout)
+        let id = request.callID
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: [UInt8].self)
         let channel = self.channel
         let handler = self.handler
         channel.eventLoop.execute {
-            handler.value.open(id, continuation: continuation, channel: channel)
-            var buffer = channel.allocator.buffer(capacity: message.count + 64)
-            buffer.writeFrame { $0.writeBytes(request.wireBytes()) }
-            channel.writeAndFlush(buffer, promise: nil)
+            guard handler.value.open(id, .stream(continuation)) else { return }
+            Self.send(request, on: channel)
         }
         continuation.onTermination = { reason in
             guard case .cancelled = reason else { return }
             channel.eventLoop.execute {
                 guard handler.value.abandon(id) else { return }
-                var buffer = channel.allocator.buffer(capacity: 32)
-                buffer.writeFrame { $0.writeBytes(RequestEnvelope(callID: id, method: "", cancel: true).wireBytes()) }
-                channel.writeAndFlush(buffer, promise: nil)
+                Self.send(RequestEnvelope(callID: id, method: "", cancel: true), on: channel)
             }
         }
         return stream
@@ -95,15 +108,29 @@ public final class RPCConnection: Sendable {
 final class RPCClientHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    private var calls: [UInt64: AsyncThrowingStream<[UInt8], any Error>.Continuation] = [:]
+    enum Pending {
+        case unary(CheckedContinuation<[UInt8], any Error>)
+        case stream(AsyncThrowingStream<[UInt8], any Error>.Continuation)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .unary(let continuation): continuation.resume(throwing: error)
+            case .stream(let continuation): continuation.finish(throwing: error)
+            }
+        }
+    }
+
+    private var calls: [UInt64: Pending] = [:]
     private var closed = false
 
-    func open(_ id: UInt64, continuation: AsyncThrowingStream<[UInt8], any Error>.Continuation, channel: Channel) {
+    /// Registers a call; false (and the call failed) when the connection is already closed.
+    func open(_ id: UInt64, _ pending: Pending) -> Bool {
         if closed {
-            continuation.finish(throwing: RPCError(.unavailable, "connection to heraldd closed"))
-            return
+            pending.fail(RPCError(.unavailable, "connection to heraldd closed"))
+            return false
         }
-        calls[id] = continuation
+        calls[id] = pending
+        return true
     }
 
     /// Forgets a call the caller stopped reading; true if it was still open.
@@ -117,19 +144,25 @@ final class RPCClientHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        guard let continuation = calls[response.callID] else { return }
+        guard let pending = calls[response.callID] else { return }
+        if response.endOfStream { calls.removeValue(forKey: response.callID) }
         if let error = response.error {
-            calls.removeValue(forKey: response.callID)
-            continuation.finish(throwing: error)
+            pending.fail(error)
             return
         }
-        // A bare end-of-stream carries no message; an empty unary reply decodes as all defaults.
-        if !response.endOfStream || !response.message.isEmpty {
-            continuation.yield(response.message)
-        }
-        if response.endOfStream {
-            calls.removeValue(forKey: response.callID)
-            continuation.finish()
+        switch pending {
+        case .unary(let continuation):
+            // A unary reply is its end-of-stream response; an empty message decodes as all defaults.
+            if response.endOfStream {
+                continuation.resume(returning: response.message)
+            } else {
+                calls.removeValue(forKey: response.callID)
+                continuation.resume(throwing: RPCError(.internalError, "a unary call got a streamed reply"))
+            }
+        case .stream(let continuation):
+            // A bare end-of-stream carries no message.
+            if !response.endOfStream || !response.message.isEmpty { continuation.yield(response.message) }
+            if response.endOfStream { continuation.finish() }
         }
     }
 
@@ -137,9 +170,7 @@ final class RPCClientHandler: ChannelInboundHandler {
         closed = true
         let open = calls
         calls.removeAll()
-        for continuation in open.values {
-            continuation.finish(throwing: RPCError(.unavailable, "connection to heraldd closed"))
-        }
+        for pending in open.values { pending.fail(RPCError(.unavailable, "connection to heraldd closed")) }
         context.fireChannelInactive()
     }
 

@@ -10,7 +10,11 @@ public struct Integration: Equatable, Sendable {
     public var platform: Platform
     public var name: String
     /// The full webhook URL: a secret. Show `maskedURL`.
-    public var url: String
+    public var url: String {
+        didSet { maskedURL = WebhookURL.mask(url) }
+    }
+    /// The URL with its token-bearing parts replaced by "…": what listings show.
+    public private(set) var maskedURL: String
     public var events: [EventType]
     public var status: Status
     /// Milliseconds since the Unix epoch.
@@ -19,15 +23,15 @@ public struct Integration: Equatable, Sendable {
     /// The number of events in the integration's stream.
     public var version: UInt64
 
-    public var maskedURL: String { WebhookURL.mask(url) }
-
     public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String,
-                events: [EventType], status: Status, createdAt: Int64, updatedAt: Int64, version: UInt64) {
+                events: [EventType], status: Status, createdAt: Int64, updatedAt: Int64, version: UInt64,
+                maskedURL: String? = nil) {
         self.id = id
         self.projectID = projectID
         self.platform = platform
         self.name = name
         self.url = url
+        self.maskedURL = maskedURL ?? WebhookURL.mask(url)
         self.events = events
         self.status = status
         self.createdAt = createdAt

@@ -37,7 +37,7 @@ public struct IntegrationsProjection: Projection {
 /// Queries of the integrations view.
 public enum IntegrationsView {
     private static let columns =
-        "id, project_id, platform, name, url, events, status, created_at, updated_at, version"
+        "id, project_id, platform, name, url, events, status, created_at, updated_at, version, masked_url"
 
     public static func integration(_ id: IntegrationID, in db: SQLiteConnection) throws -> Integration? {
         try db.firstRow("SELECT \(columns) FROM integrations WHERE id = ?", [.text(id.rawValue)], row)
@@ -64,6 +64,6 @@ public enum IntegrationsView {
             name: s.string(3), url: s.string(4),
             events: s.string(5).split(separator: ",").compactMap { EventType(rawValue: String($0)) },
             status: Integration.Status(rawValue: s.string(6)) ?? .reset, createdAt: s.int64(7), updatedAt: s.int64(8),
-            version: UInt64(s.int64(9)))
+            version: UInt64(s.int64(9)), maskedURL: s.string(10))
     }
 }
