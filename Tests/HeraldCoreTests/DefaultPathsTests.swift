@@ -20,3 +20,14 @@ import Testing
         #expect(DefaultPaths.database(uid: 5, environment: environment) == "/y.db")
     }
 }
+
+@Suite struct IntegrationIDTests {
+    @Test func idsSortByCreationTime() {
+        var generator = SystemRandomNumberGenerator()
+        let earlier = IntegrationID.random(using: &generator, now: 1_700_000_000_000)
+        let later = IntegrationID.random(using: &generator, now: 1_700_000_000_001)
+        #expect(earlier.rawValue < later.rawValue)
+        #expect(earlier.rawValue.count == 26 && earlier.rawValue.hasPrefix("int_"))
+        #expect(IntegrationID.random(now: 5) != IntegrationID.random(now: 5))
+    }
+}

@@ -24,6 +24,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "The heraldd binary (default: next to this one).")
     var heraldd: String?
 
+    @Option(help: "Measure an already running heraldd on this socket instead of starting one (for profiling).")
+    var socket: String?
+
     func run() async throws {
         let levels = callers.split(separator: ",").compactMap { Int($0) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(getpid())").path
@@ -33,9 +36,9 @@ struct Bench: AsyncParsableCommand {
         let duration = Duration.milliseconds(Int(seconds * 1000))
 
         var rows: [Row] = []
-        let daemon = try await startDaemon(directory)
-        defer { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() }
-        let socket = "\(directory)/herald.sock"
+        let daemon = self.socket == nil ? try await startDaemon(directory) : nil
+        defer { daemon.map { kill($0.processIdentifier, SIGTERM); $0.waitUntilExit() } }
+        let socket = self.socket ?? "\(directory)/herald.sock"
 
         for level in levels {
             let clients = try await connect(socket, count: level)

@@ -23,7 +23,7 @@ public struct IntegrationCommands: Sendable {
 
     public func connect(_ request: V1.ConnectIntegrationRequest, deadline: ContinuousClock.Instant?) async throws -> Outcome {
         let command = IntegrationCommand.Connect(
-            id: .random(), projectID: request.projectId, platform: request.platform, name: request.name,
+            id: .random(now: UInt64(EventStore.systemClock())), projectID: request.projectId, platform: request.platform, name: request.name,
             url: request.url, events: request.events)
         let valid = try decider.validate(command)
         try await resolver.check(WebhookURL(validating: valid.url, platform: valid.platform, allowList: decider.allowList))

@@ -17,6 +17,7 @@ public final class EventStore: Sendable {
     private let projections: [any Projection]
     private let clock: @Sendable () -> Int64
     private let writer: Writer
+    private let checkpointer: Checkpointer
     private let readers = Mutex<[SQLiteConnection]>([])
     private let subscribers = Subscribers()
     private let lockFile: Int32
@@ -38,14 +39,18 @@ public final class EventStore: Sendable {
             let db = try SQLiteConnection(path: path)
             try db.execute("PRAGMA journal_mode = WAL")
             try db.execute("PRAGMA synchronous = \(synchronous.rawValue)")
+            try db.execute("PRAGMA wal_autocheckpoint = 0")
             try Schema.migrate(db)
-            writer = Writer(db: db, projections: projections, clock: clock, logger: logger)
+            let writer = Writer(db: db, projections: projections, clock: clock, logger: logger)
+            self.writer = writer
+            checkpointer = try Checkpointer(path: path) { writer.transactions.load(ordering: .relaxed) }
         } catch {
             Foundation.close(lockFile)
             throw error
         }
         writer.onCommit = { [subscribers] head in subscribers.notify(head) }
         writer.start()
+        checkpointer.start()
     }
 
     public static let systemClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -53,6 +58,7 @@ public final class EventStore: Sendable {
     /// Finishes the queued writes, then closes the log.
     public func close() {
         writer.stop()
+        checkpointer.stop()
         readers.withLock { $0.removeAll() }
         Foundation.close(lockFile)
     }
