@@ -64,7 +64,7 @@ public struct IntegrationCommands: Sendable {
 
     /// Validates a new URL against the integration's platform and resolves it, before the write.
     private func checkURL(_ raw: String, of id: IntegrationID) async throws {
-        guard let current = try store.read({ try IntegrationsView.integration(id, in: $0) }) else {
+        guard let current = store.integrations?.integration(id) else {
             throw DomainError.notFound("no integration \(id)")
         }
         try await resolver.check(WebhookURL(validating: raw, platform: current.platform, allowList: decider.allowList))

@@ -23,11 +23,11 @@ public final class EventStore: Sendable {
     private let lockFile: Int32
 
     /// The projections every Herald store keeps.
-    public static let standardProjections: [any Projection] = [IntegrationsProjection()]
+    public static func standardProjections() -> [any Projection] { [IntegrationsProjection()] }
 
     /// Opens (creating if needed, mode 0600) the log at `path` and migrates it.
     public init(
-        path: String, synchronous: Synchronous = .full, projections: [any Projection] = EventStore.standardProjections,
+        path: String, synchronous: Synchronous = .full, projections: [any Projection] = EventStore.standardProjections(),
         clock: @escaping @Sendable () -> Int64 = EventStore.systemClock, logger: Logger = Logger(label: "herald.store")
     ) throws {
         self.path = path
@@ -49,6 +49,7 @@ public final class EventStore: Sendable {
             throw error
         }
         writer.onCommit = { [subscribers] head in subscribers.notify(head) }
+        writer.refresh(nil)
         writer.start()
         checkpointer.start()
     }
@@ -108,6 +109,8 @@ public final class EventStore: Sendable {
                 progress(processed, total)
             }
             try transaction.writeCheckpoints()
+            // Every row was rewritten: in-memory views reload from the committed tables.
+            transaction.refreshesEverything = true
             return processed
         }
     }
@@ -115,6 +118,11 @@ public final class EventStore: Sendable {
     /// How many transactions the writer has committed, and how many writes they carried.
     public var commitStatistics: (transactions: Int, writes: Int) {
         (writer.transactions.load(ordering: .relaxed), writer.writes.load(ordering: .relaxed))
+    }
+
+    /// The in-memory integrations view, if this store keeps the integrations projection.
+    public var integrations: IntegrationsCache? {
+        projections.lazy.compactMap { ($0 as? IntegrationsProjection)?.cache }.first
     }
 
     // MARK: Reading

@@ -6,6 +6,10 @@ public final class WriteTransaction {
     private let projections: [any Projection]
     let now: Int64
     private(set) var head: LogPosition
+    /// Streams appended to; a rolled-back write may leave one here, which costs only a re-read.
+    private(set) var touchedStreams: Set<String> = []
+    /// Set when a write changed views without appending, as a rebuild does.
+    var refreshesEverything = false
 
     init(db: SQLiteConnection, projections: [any Projection], now: Int64, head: LogPosition) {
         self.db = db
@@ -23,6 +27,7 @@ public final class WriteTransaction {
             throw StoreError.versionConflict(stream: stream, expected: expectedVersion, actual: actual)
         }
         var recorded: [RecordedEvent] = []
+        touchedStreams.insert(stream)
         let insert = "INSERT INTO events (position, stream, version, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
         for (offset, event) in events.enumerated() {
             let position = head + 1

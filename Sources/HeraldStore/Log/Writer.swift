@@ -73,6 +73,17 @@ final class Writer: @unchecked Sendable {
         finished.signal()
     }
 
+    /// Lets in-memory projections catch up with what was just committed, before anyone is answered.
+    func refresh(_ streams: Set<String>?) {
+        for projection in projections {
+            do {
+                try projection.didCommit(streams: streams, in: db)
+            } catch {
+                logger.error("projection refresh failed", metadata: ["projection": "\(projection.name)", "error": "\(error)"])
+            }
+        }
+    }
+
     private func nextBatch() -> [PendingWrite]? {
         condition.lock()
         defer { condition.unlock() }
@@ -88,6 +99,7 @@ final class Writer: @unchecked Sendable {
         var outcomes = [Error?](repeating: nil, count: batch.count)
         var appended = false
         var head: LogPosition = 0
+        var touched: Set<String>? = []
         do {
             try db.execute("BEGIN IMMEDIATE")
             let startHead = try LogQueries.head(db)
@@ -110,6 +122,7 @@ final class Writer: @unchecked Sendable {
                 }
             }
             head = transaction.head
+            touched = transaction.refreshesEverything ? nil : transaction.touchedStreams
             appended = head > startHead
             if appended { try transaction.writeCheckpoints() }
             try db.execute("COMMIT")
@@ -121,6 +134,7 @@ final class Writer: @unchecked Sendable {
             outcomes = outcomes.map { _ in error }
             appended = false
         }
+        if appended || touched == nil { refresh(touched) }
         for (write, outcome) in zip(batch, outcomes) { write.finish(outcome) }
         if appended { onCommit?(head) }
     }

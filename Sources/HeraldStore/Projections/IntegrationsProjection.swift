@@ -5,8 +5,23 @@ import HeraldWire
 /// function the decider's state comes from.
 public struct IntegrationsProjection: Projection {
     public let name = "integrations"
+    /// What reads are served from.
+    public let cache: IntegrationsCache
 
-    public init() {}
+    public init(cache: IntegrationsCache = IntegrationsCache()) {
+        self.cache = cache
+    }
+
+    public func didCommit(streams: Set<String>?, in db: SQLiteConnection) throws {
+        guard let streams else {
+            cache.replaceAll(try IntegrationsView.list(projectID: nil, in: db))
+            return
+        }
+        cache.update(try streams.compactMap { stream in
+            guard stream.hasPrefix("integration-") else { return nil }
+            return try IntegrationsView.integration(IntegrationID(String(stream.dropFirst("integration-".count))), in: db)
+        })
+    }
 
     public func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
         guard event.stream.hasPrefix("integration-"),

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldWire
 import Testing
 @testable import HeraldStore
 
@@ -126,6 +127,29 @@ import Testing
                 try db.execute("PRAGMA user_version = 99")
             }
             #expect(throws: StoreError.schemaTooNew(found: 99, supported: 1)) { try EventStore(path: path) }
+        }
+    }
+}
+
+@Suite struct IntegrationsCacheTests {
+    @Test func loadsTheViewWhenTheStoreOpens() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = "\(dir)/h.db"
+            let connected = IntegrationEvent.connected(.init(
+                id: IntegrationID("int_1"), projectID: "P", platform: .custom, name: "n", url: "https://x.test/hook/secret", events: [.testCaseCreated]))
+            let stored = StoredEvent.encode(connected)
+            do {
+                let store = try EventStore(path: path)
+                try await store.write { try $0.append(stream: "integration-int_1", expectedVersion: 0, [NewEvent(type: stored.type, payload: stored.payload)]) }
+                #expect(store.integrations?.integration(IntegrationID("int_1"))?.name == "n")
+                store.close()
+            }
+            let reopened = try EventStore(path: path)
+            defer { reopened.close() }
+            let cached = try #require(reopened.integrations?.integration(IntegrationID("int_1")))
+            #expect(cached.maskedURL == "https://x.test/hook/…")
+            #expect(reopened.integrations?.list(projectID: "P").count == 1)
+            #expect(reopened.integrations?.list(projectID: "Q").isEmpty == true)
         }
     }
 }

@@ -73,6 +73,7 @@ import Testing
             }
             let live = try snapshot(store)
             let head = try store.head()
+            #expect(store.integrations?.list(projectID: nil) == live, "the in-memory view matches the table")
             #expect(live.count > 100)
             #expect(head > 600)
 
@@ -90,6 +91,7 @@ import Testing
             let processed = try await store.rebuildProjections(every: 500) { _, _ in }
             #expect(processed == head)
             #expect(try snapshot(store) == live)
+            #expect(store.integrations?.list(projectID: nil) == live)
             #expect(try store.checkpoints().map(\.position) == [head])
         }
     }
