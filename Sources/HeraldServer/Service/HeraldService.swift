@@ -29,20 +29,20 @@ public final class HeraldService: CallHandler {
     public func handle(_ call: ServerCall) {
         switch call.method {
         case Method.connectIntegration:
-            command(call, V1.ConnectIntegrationRequest.self) { [commands] request in
-                try await commands.connect(request, deadline: call.continuousDeadline)
+            command(call, V1.ConnectIntegrationRequest.self) { [commands] request, done in
+                commands.connect(request, deadline: call.continuousDeadline, done)
             }
         case Method.editIntegration:
-            command(call, V1.EditIntegrationRequest.self) { [commands] request in
-                try await commands.edit(request, deadline: call.continuousDeadline)
+            command(call, V1.EditIntegrationRequest.self) { [commands] request, done in
+                commands.edit(request, deadline: call.continuousDeadline, done)
             }
         case Method.resetIntegration:
-            command(call, V1.IntegrationRef.self) { [commands] request in
-                try await commands.reset(IntegrationID(request.integrationId), deadline: call.continuousDeadline)
+            command(call, V1.IntegrationRef.self) { [commands] request, done in
+                commands.reset(IntegrationID(request.integrationId), deadline: call.continuousDeadline, done)
             }
         case Method.reconnectIntegration:
-            command(call, V1.ReconnectIntegrationRequest.self) { [commands] request in
-                try await commands.reconnect(request, deadline: call.continuousDeadline)
+            command(call, V1.ReconnectIntegrationRequest.self) { [commands] request, done in
+                commands.reconnect(request, deadline: call.continuousDeadline, done)
             }
         case Method.getIntegration:
             query(call, V1.IntegrationRef.self) { [integrations] request in
@@ -101,22 +101,16 @@ public final class HeraldService: CallHandler {
 
     private func command<Request: WireMessage>(
         _ call: ServerCall, _ type: Request.Type,
-        _ body: @escaping @Sendable (Request) async throws -> IntegrationCommands.Outcome
+        _ body: (Request, @escaping IntegrationCommands.Completion) -> Void
     ) {
         guard let request = decode(call, type) else { return }
-        Task { [logger] in
-            do {
-                let outcome = try await body(request)
+        body(request) { [self] result in
+            switch result {
+            case .success(let outcome):
                 call.reply(V1.IntegrationResponse(
                     integration: V1.Integration(outcome.integration),
                     webhookUrl: outcome.setURL ? outcome.integration.url : ""))
-                if outcome.setURL || outcome.integration.version > 0 {
-                    logger.debug("command applied", metadata: [
-                        "method": "\(call.method)", "integration": "\(outcome.integration.id)",
-                        "url": "\(outcome.integration.maskedURL)",
-                    ])
-                }
-            } catch {
+            case .failure(let error):
                 call.fail(rpcError(error))
             }
         }

@@ -11,13 +11,23 @@ public struct HostResolver: Sendable {
         self.threadPool = threadPool
     }
 
-    /// Throws unless every address the host resolves to is public. Allow-listed hosts and IP
-    /// literals (already checked when the URL was parsed) need no lookup.
-    public func check(_ url: WebhookURL) async throws {
-        guard !url.isAllowListed, !url.isIPLiteral else { return }
+    /// Allow-listed hosts and IP literals (already checked when the URL was parsed) need no lookup.
+    public func needsLookup(_ url: WebhookURL) -> Bool {
+        !url.isAllowListed && !url.isIPLiteral
+    }
+
+    /// Calls back with nil if every address the host resolves to is public, or with why not.
+    public func check(_ url: WebhookURL, _ completion: @escaping @Sendable ((any Error)?) -> Void) {
         let host = url.host
-        let addresses = try await threadPool.runIfActive { Self.resolve(host) }
-        try AddressPolicy.check(host: host, addresses: addresses)
+        threadPool.submit { state in
+            guard case .active = state else { return completion(DomainError(.unavailable, "heraldd is shutting down")) }
+            do {
+                try AddressPolicy.check(host: host, addresses: Self.resolve(host))
+                completion(nil)
+            } catch {
+                completion(error)
+            }
+        }
     }
 
     static func resolve(_ host: String) -> [IPAddress] {

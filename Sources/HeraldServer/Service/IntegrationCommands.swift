@@ -2,8 +2,11 @@ import HeraldCore
 import HeraldStore
 import HeraldWire
 
-/// Runs integration commands: cheap validation first, then the DNS check, then the decider inside
-/// the writer's transaction, where the state it decides from can't change under it.
+/// Runs integration commands: cheap validation first, then the DNS check when a new URL needs one,
+/// then the decider inside the writer's transaction, where its state can't change under it.
+///
+/// Commands complete through a callback rather than `async`: on the hot path a command goes from
+/// the event loop straight to the writer and back, with no task to schedule in between.
 public struct IntegrationCommands: Sendable {
     let store: EventStore
     let decider: IntegrationDecider
@@ -21,66 +24,90 @@ public struct IntegrationCommands: Sendable {
         public let setURL: Bool
     }
 
-    public func connect(_ request: V1.ConnectIntegrationRequest, deadline: ContinuousClock.Instant?) async throws -> Outcome {
+    public typealias Completion = @Sendable (Result<Outcome, any Error>) -> Void
+
+    public func connect(_ request: V1.ConnectIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
         let command = IntegrationCommand.Connect(
-            id: .random(now: UInt64(EventStore.systemClock())), projectID: request.projectId, platform: request.platform, name: request.name,
-            url: request.url, events: request.events)
-        let valid = try decider.validate(command)
-        try await resolver.check(WebhookURL(validating: valid.url, platform: valid.platform, allowList: decider.allowList))
-        return try await write(deadline: deadline) { [decider] transaction in
-            let existing = try IntegrationsView.integration(projectID: valid.projectID, url: valid.url, in: transaction.db)
-            let events = try decider.decide(.connect(command), state: existing)
-            if events.isEmpty, let existing { return Outcome(integration: existing, setURL: false) }
-            return try Self.append(events, to: command.id, expectedVersion: 0, transaction)
+            id: .random(now: UInt64(EventStore.systemClock())), projectID: request.projectId, platform: request.platform,
+            name: request.name, url: request.url, events: request.events)
+        let url: WebhookURL
+        let projectID: String
+        do {
+            let valid = try decider.validate(command)
+            projectID = valid.projectID
+            url = try WebhookURL(validating: valid.url, platform: valid.platform, allowList: decider.allowList)
+        } catch {
+            return completion(.failure(error))
+        }
+        resolve(url, completion) { [decider] in
+            store.write(deadline: deadline, { transaction in
+                let existing = try IntegrationsView.integration(projectID: projectID, url: url.rawValue, in: transaction.db)
+                let events = try decider.decide(.connect(command), state: existing)
+                if events.isEmpty, let existing { return Outcome(integration: existing, setURL: false) }
+                return try Self.append(events, to: command.id, after: nil, transaction)
+            }, completion: completion)
         }
     }
 
-    public func edit(_ request: V1.EditIntegrationRequest, deadline: ContinuousClock.Instant?) async throws -> Outcome {
-        let id = IntegrationID(request.integrationId)
-        if let url = request.url { try await checkURL(url, of: id) }
+    public func edit(_ request: V1.EditIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
         let edit = IntegrationCommand.Edit(name: request.name, url: request.url, events: request.events)
-        return try await run(.edit(edit), on: id, deadline: deadline)
+        run(.edit(edit), on: IntegrationID(request.integrationId), newURL: request.url, deadline: deadline, completion)
     }
 
-    public func reset(_ id: IntegrationID, deadline: ContinuousClock.Instant?) async throws -> Outcome {
-        try await run(.reset, on: id, deadline: deadline)
+    public func reset(_ id: IntegrationID, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
+        run(.reset, on: id, newURL: nil, deadline: deadline, completion)
     }
 
-    public func reconnect(_ request: V1.ReconnectIntegrationRequest, deadline: ContinuousClock.Instant?) async throws -> Outcome {
-        let id = IntegrationID(request.integrationId)
-        if let url = request.url { try await checkURL(url, of: id) }
-        return try await run(.reconnect(url: request.url), on: id, deadline: deadline)
+    public func reconnect(_ request: V1.ReconnectIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
+        run(.reconnect(url: request.url), on: IntegrationID(request.integrationId), newURL: request.url, deadline: deadline, completion)
     }
 
-    private func run(_ command: IntegrationCommand, on id: IntegrationID, deadline: ContinuousClock.Instant?) async throws -> Outcome {
-        try await write(deadline: deadline) { [decider] transaction in
-            let state = try IntegrationsView.integration(id, in: transaction.db)
-            let events = try decider.decide(command, state: state)
-            guard let state else { throw DomainError.notFound("no integration \(id)") }
-            if events.isEmpty { return Outcome(integration: state, setURL: false) }
-            return try Self.append(events, to: id, expectedVersion: state.version, transaction)
+    private func run(
+        _ command: IntegrationCommand, on id: IntegrationID, newURL: String?, deadline: ContinuousClock.Instant?,
+        _ completion: @escaping Completion
+    ) {
+        let write: @Sendable () -> Void = { [store, decider] in
+            store.write(deadline: deadline, { transaction in
+                let state = try IntegrationsView.integration(id, in: transaction.db)
+                let events = try decider.decide(command, state: state)
+                guard let state else { throw DomainError.notFound("no integration \(id)") }
+                if events.isEmpty { return Outcome(integration: state, setURL: false) }
+                return try Self.append(events, to: id, after: state, transaction)
+            }, completion: completion)
         }
-    }
-
-    /// Validates a new URL against the integration's platform and resolves it, before the write.
-    private func checkURL(_ raw: String, of id: IntegrationID) async throws {
+        guard let newURL else { return write() }
+        // A new URL is checked against the integration's platform, which never changes, and resolved
+        // before the write. The decider checks it again, without the network, inside the write.
         guard let current = store.integrations?.integration(id) else {
-            throw DomainError.notFound("no integration \(id)")
+            return completion(.failure(DomainError.notFound("no integration \(id)")))
         }
-        try await resolver.check(WebhookURL(validating: raw, platform: current.platform, allowList: decider.allowList))
+        do {
+            let url = try WebhookURL(validating: newURL, platform: current.platform, allowList: decider.allowList)
+            resolve(url, completion, then: write)
+        } catch {
+            completion(.failure(error))
+        }
+    }
+
+    /// Runs `then` once the URL's host is known to resolve to public addresses only.
+    private func resolve(_ url: WebhookURL, _ completion: @escaping Completion, then: @escaping @Sendable () -> Void) {
+        guard resolver.needsLookup(url) else { return then() }
+        resolver.check(url) { error in
+            if let error { completion(.failure(error)) } else { then() }
+        }
     }
 
     private static func append(
-        _ events: [IntegrationEvent], to id: IntegrationID, expectedVersion: UInt64, _ transaction: WriteTransaction
+        _ events: [IntegrationEvent], to id: IntegrationID, after state: Integration?, _ transaction: WriteTransaction
     ) throws -> Outcome {
-        let encoded = events.map { event in
+        let recorded = try transaction.append(stream: id.stream, expectedVersion: state?.version ?? 0, events.map { event in
             let stored = StoredEvent.encode(event)
             return NewEvent(type: stored.type, payload: stored.payload)
-        }
-        try transaction.append(stream: id.stream, expectedVersion: expectedVersion, encoded)
-        guard let after = try IntegrationsView.integration(id, in: transaction.db) else {
-            throw DomainError(.internalError, "integration \(id) missing from its view after a write")
-        }
+        })
+        // The same fold the projection just ran, without reading its row back.
+        var after = state
+        for (event, record) in zip(events, recorded) { after = Integration.evolve(after, event, recordedAt: record.recordedAt) }
+        guard let after else { throw DomainError(.internalError, "integration \(id) has no state after a write") }
         let setURL = events.contains { event in
             switch event {
             case .connected: true
@@ -90,11 +117,5 @@ public struct IntegrationCommands: Sendable {
             }
         }
         return Outcome(integration: after, setURL: setURL)
-    }
-
-    private func write<T: Sendable>(deadline: ContinuousClock.Instant?, _ body: @escaping @Sendable (WriteTransaction) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            store.write(deadline: deadline, body) { continuation.resume(with: $0) }
-        }
     }
 }

@@ -101,7 +101,7 @@ final class Writer: @unchecked Sendable {
         var head: LogPosition = 0
         var touched: Set<String>? = []
         do {
-            try db.execute("BEGIN IMMEDIATE")
+            try db.run("BEGIN IMMEDIATE")
             let startHead = try LogQueries.head(db)
             let transaction = WriteTransaction(db: db, projections: projections, now: clock(), head: startHead)
             let now = ContinuousClock.now
@@ -111,13 +111,14 @@ final class Writer: @unchecked Sendable {
                     continue
                 }
                 let before = transaction.head
-                try db.execute("SAVEPOINT write")
+                try db.run("SAVEPOINT write")
                 do {
                     try write.body(transaction)
-                    try db.execute("RELEASE write")
+                    try db.run("RELEASE write")
                 } catch {
                     outcomes[index] = error
-                    try db.execute("ROLLBACK TO write; RELEASE write")
+                    try db.run("ROLLBACK TO write")
+                    try db.run("RELEASE write")
                     transaction.rewind(to: before)
                 }
             }
@@ -125,7 +126,7 @@ final class Writer: @unchecked Sendable {
             touched = transaction.refreshesEverything ? nil : transaction.touchedStreams
             appended = head > startHead
             if appended { try transaction.writeCheckpoints() }
-            try db.execute("COMMIT")
+            try db.run("COMMIT")
             transactions.add(1, ordering: .relaxed)
             writes.add(batch.count, ordering: .relaxed)
         } catch {
