@@ -1,5 +1,10 @@
-/// The integration rules as a pure function: command + state → events, or why not.
-/// A command that would change nothing decides no events, so repeating it writes nothing.
+/// The integration rules as pure functions, in two steps:
+/// - `validate` turns what a caller typed into a `ValidCommand`, or says precisely what is wrong;
+/// - `decide` turns a valid command and the current state into events, or says why not.
+///
+/// A command that would change nothing decides no events, so repeating it writes nothing. The
+/// daemon validates before it enters the single writer and decides inside it, so the writer's
+/// thread never parses a URL.
 public struct IntegrationDecider: Sendable {
     public var allowList: HostAllowList
 
@@ -10,79 +15,90 @@ public struct IntegrationDecider: Sendable {
     public static let nameLimit = 100
     public static let projectIDLimit = 200
 
-    /// For `.connect`, `state` is the integration of the same project with the same URL, if any.
+    /// A command whose every field is known to be valid.
+    public enum ValidCommand: Sendable, Equatable {
+        case connect(IntegrationEvent.Connected)
+        case edit(IntegrationEvent.Edited)
+        case reset
+        case reconnect(url: String?)
+    }
+
+    /// Validates and decides in one step. For `.connect`, `state` is the integration of the same
+    /// project with the same URL, if any.
     public func decide(_ command: IntegrationCommand, state: Integration?) throws(DomainError) -> [IntegrationEvent] {
+        if case .connect = command {} else { _ = try found(state) }
+        return try decide(valid: validate(command, platform: state?.platform), state: state)
+    }
+
+    /// Checks every field. A new URL is checked against `platform`, the integration's, which never
+    /// changes; it is required for an edit or reconnect that brings a URL.
+    public func validate(_ command: IntegrationCommand, platform: Platform?) throws(DomainError) -> ValidCommand {
         switch command {
         case .connect(let connect):
-            return try decideConnect(connect, existing: state)
+            let projectID = try validProjectID(connect.projectID)
+            let platform = try Platform(validating: connect.platform)
+            let name = try validName(connect.name)
+            let events = try EventType.subscription(connect.events)
+            let url = try validURL(connect.url, platform)
+            return .connect(.init(id: connect.id, projectID: projectID, platform: platform, name: name, url: url, events: events))
+        case .edit(let edit):
+            guard edit.name != nil || edit.url != nil || edit.events != nil else {
+                throw .invalidArgument("nothing to edit: give a name, url or events")
+            }
+            return .edit(.init(
+                name: try edit.name.map { (raw) throws(DomainError) in try validName(raw) },
+                url: try edit.url.map { (raw) throws(DomainError) in try validURL(raw, required(platform)) },
+                events: try edit.events.map { (raw) throws(DomainError) in try EventType.subscription(raw) }))
+        case .reset:
+            return .reset
+        case .reconnect(let url):
+            return .reconnect(url: try url.map { (raw) throws(DomainError) in try validURL(raw, required(platform)) })
+        }
+    }
+
+    /// Decides what a valid command does to the state.
+    public func decide(valid command: ValidCommand, state: Integration?) throws(DomainError) -> [IntegrationEvent] {
+        switch command {
+        case .connect(let connected):
+            guard let existing = state else { return [.connected(connected)] }
+            switch existing.status {
+            case .reset:
+                throw .failedPrecondition(
+                    "this webhook was connected to project \(existing.projectID) as \(existing.id), which is reset; reconnect it instead")
+            case .connected:
+                if existing.platform == connected.platform, existing.name == connected.name, existing.events == connected.events {
+                    return []
+                }
+                throw .alreadyExists(
+                    "this webhook is already connected to project \(existing.projectID) as \(existing.id); edit that integration instead")
+            }
         case .edit(let edit):
             let current = try found(state)
-            return try decideEdit(edit, current)
+            let change = IntegrationEvent.Edited(
+                name: edit.name == current.name ? nil : edit.name,
+                url: edit.url == current.url ? nil : edit.url,
+                events: edit.events == current.events ? nil : edit.events)
+            return change == IntegrationEvent.Edited() ? [] : [.edited(change)]
         case .reset:
-            let current = try found(state)
-            return current.status == .reset ? [] : [.reset]
+            return try found(state).status == .reset ? [] : [.reset]
         case .reconnect(let url):
             let current = try found(state)
-            let newURL = try url.map { (raw) throws(DomainError) in try validURL(raw, current.platform) }
             if current.status == .connected {
-                if newURL == nil || newURL == current.url { return [] }
-                throw .failedPrecondition(
-                    "integration \(current.id) is connected; change its URL with edit, not reconnect")
+                if url == nil || url == current.url { return [] }
+                throw .failedPrecondition("integration \(current.id) is connected; change its URL with edit, not reconnect")
             }
-            return [.reconnected(url: newURL == current.url ? nil : newURL)]
+            return [.reconnected(url: url == current.url ? nil : url)]
         }
-    }
-
-    /// Validates a connect command's fields without any state, so callers can reject bad input
-    /// before doing network work such as resolving the host.
-    public func validate(_ connect: IntegrationCommand.Connect) throws(DomainError) -> IntegrationEvent.Connected {
-        let projectID = try validProjectID(connect.projectID)
-        let platform = try Platform(validating: connect.platform)
-        let name = try validName(connect.name)
-        let events = try EventType.subscription(connect.events)
-        let url = try validURL(connect.url, platform)
-        return .init(id: connect.id, projectID: projectID, platform: platform, name: name, url: url, events: events)
-    }
-
-    private func decideConnect(_ connect: IntegrationCommand.Connect, existing: Integration?) throws(DomainError) -> [IntegrationEvent] {
-        let connected = try validate(connect)
-        guard let existing else { return [.connected(connected)] }
-        switch existing.status {
-        case .reset:
-            throw .failedPrecondition(
-                "this webhook was connected to project \(existing.projectID) as \(existing.id), which is reset; reconnect it instead")
-        case .connected:
-            if existing.platform == connected.platform, existing.name == connected.name, existing.events == connected.events {
-                return []
-            }
-            throw .alreadyExists(
-                "this webhook is already connected to project \(existing.projectID) as \(existing.id); edit that integration instead")
-        }
-    }
-
-    private func decideEdit(_ edit: IntegrationCommand.Edit, _ current: Integration) throws(DomainError) -> [IntegrationEvent] {
-        guard edit.name != nil || edit.url != nil || edit.events != nil else {
-            throw .invalidArgument("nothing to edit: give a name, url or events")
-        }
-        var change = IntegrationEvent.Edited()
-        if let raw = edit.name {
-            let name = try validName(raw)
-            if name != current.name { change.name = name }
-        }
-        if let raw = edit.url {
-            let url = try validURL(raw, current.platform)
-            if url != current.url { change.url = url }
-        }
-        if let raw = edit.events {
-            let events = try EventType.subscription(raw)
-            if events != current.events { change.events = events }
-        }
-        return change == IntegrationEvent.Edited() ? [] : [.edited(change)]
     }
 
     private func found(_ state: Integration?) throws(DomainError) -> Integration {
         guard let state else { throw .notFound("no such integration") }
         return state
+    }
+
+    private func required(_ platform: Platform?) throws(DomainError) -> Platform {
+        guard let platform else { throw .notFound("no such integration") }
+        return platform
     }
 
     func validName(_ raw: String) throws(DomainError) -> String {

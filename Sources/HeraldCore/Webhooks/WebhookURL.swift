@@ -56,17 +56,28 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
     public var description: String { masked }
 
     /// Masks any URL-like text, valid or not, so that even an error message can't leak a token.
+    /// It works on the text alone, without a URL parser: it runs for every row a view writes.
     public static func mask(_ text: String) -> String {
-        guard let components = URLComponents(string: text), let scheme = components.scheme,
-              let host = components.host, !host.isEmpty
+        let utf8 = text.utf8
+        guard let schemeEnd = utf8.firstRange(of: "://".utf8) else { return "…" }
+        let scheme = text[..<schemeEnd.lowerBound]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
         else { return "…" }
-        var masked = "\(scheme)://\(host)"
-        if let port = components.port { masked += ":\(port)" }
-        let segments = components.path.split(separator: "/")
+        let rest = text[schemeEnd.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        // Credentials before the host are a secret too.
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        guard !authority.isEmpty else { return "…" }
+        var masked = "\(scheme.lowercased())://\(authority)"
+        let tail = rest[authorityEnd...]
+        guard !tail.isEmpty else { return masked }
+        let path = tail.prefix { $0 != "?" && $0 != "#" }
+        let segments = path.split(separator: "/")
         if let first = segments.first {
             masked += "/\(first)"
-            if segments.count > 1 || components.query != nil { masked += "/…" }
-        } else if components.query != nil {
+            if segments.count > 1 || path.count < tail.count { masked += "/…" }
+        } else if path.count < tail.count {
             masked += "/…"
         }
         return masked

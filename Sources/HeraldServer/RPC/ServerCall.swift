@@ -29,9 +29,15 @@ public final class ServerCall: @unchecked Sendable {
         deadline.map { .now + .nanoseconds(max(0, ($0 - .now()).nanoseconds)) }
     }
 
-    /// Sends the only reply of a unary call.
+    /// Sends the only reply of a unary call. `makeResponse` runs on the event loop, so that the
+    /// thread that completed the work (the writer, say) doesn't spend its time encoding.
+    public func reply<Response: WireMessage>(_ makeResponse: @escaping @Sendable () -> Response) {
+        guard eventLoop.inEventLoop else { return eventLoop.execute { self.reply(makeResponse) } }
+        send(ResponseEnvelope(callID: id, message: makeResponse().wireBytes(), endOfStream: true))
+    }
+
     public func reply(_ response: some WireMessage) {
-        send(ResponseEnvelope(callID: id, message: response.wireBytes(), endOfStream: true))
+        reply { response }
     }
 
     /// Sends one message of a stream. The future completes when it has been written, which is how

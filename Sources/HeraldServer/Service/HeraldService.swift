@@ -107,9 +107,11 @@ public final class HeraldService: CallHandler {
         body(request) { [self] result in
             switch result {
             case .success(let outcome):
-                call.reply(V1.IntegrationResponse(
-                    integration: V1.Integration(outcome.integration),
-                    webhookUrl: outcome.setURL ? outcome.integration.url : ""))
+                call.reply {
+                    V1.IntegrationResponse(
+                        integration: V1.Integration(outcome.integration),
+                        webhookUrl: outcome.setURL ? outcome.integration.url : "")
+                }
             case .failure(let error):
                 call.fail(rpcError(error))
             }

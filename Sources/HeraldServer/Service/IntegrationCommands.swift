@@ -2,8 +2,9 @@ import HeraldCore
 import HeraldStore
 import HeraldWire
 
-/// Runs integration commands: cheap validation first, then the DNS check when a new URL needs one,
-/// then the decider inside the writer's transaction, where its state can't change under it.
+/// Runs integration commands: validation first, on the caller's thread; then the DNS check when a
+/// new URL needs one; then the decider inside the writer's transaction, where its state can't
+/// change under it.
 ///
 /// Commands complete through a callback rather than `async`: on the hot path a command goes from
 /// the event loop straight to the writer and back, with no task to schedule in between.
@@ -27,73 +28,60 @@ public struct IntegrationCommands: Sendable {
     public typealias Completion = @Sendable (Result<Outcome, any Error>) -> Void
 
     public func connect(_ request: V1.ConnectIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
-        let command = IntegrationCommand.Connect(
-            id: .random(now: UInt64(EventStore.systemClock())), projectID: request.projectId, platform: request.platform,
-            name: request.name, url: request.url, events: request.events)
-        let url: WebhookURL
-        let projectID: String
-        do {
-            let valid = try decider.validate(command)
-            projectID = valid.projectID
-            url = try WebhookURL(validating: valid.url, platform: valid.platform, allowList: decider.allowList)
-        } catch {
-            return completion(.failure(error))
-        }
-        resolve(url, completion) { [decider] in
-            store.write(deadline: deadline, { transaction in
-                let existing = try IntegrationsView.integration(projectID: projectID, url: url.rawValue, in: transaction.db)
-                let events = try decider.decide(.connect(command), state: existing)
-                if events.isEmpty, let existing { return Outcome(integration: existing, setURL: false) }
-                return try Self.append(events, to: command.id, after: nil, transaction)
-            }, completion: completion)
-        }
+        let id = IntegrationID.random(now: UInt64(EventStore.systemClock()))
+        let command = IntegrationCommand.connect(.init(
+            id: id, projectID: request.projectId, platform: request.platform, name: request.name, url: request.url,
+            events: request.events))
+        execute(command, on: id, platform: nil, deadline: deadline, completion)
     }
 
     public func edit(_ request: V1.EditIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
-        let edit = IntegrationCommand.Edit(name: request.name, url: request.url, events: request.events)
-        run(.edit(edit), on: IntegrationID(request.integrationId), newURL: request.url, deadline: deadline, completion)
+        let command = IntegrationCommand.edit(.init(name: request.name, url: request.url, events: request.events))
+        execute(command, on: IntegrationID(request.integrationId), deadline: deadline, completion)
     }
 
     public func reset(_ id: IntegrationID, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
-        run(.reset, on: id, newURL: nil, deadline: deadline, completion)
+        execute(.reset, on: id, deadline: deadline, completion)
     }
 
     public func reconnect(_ request: V1.ReconnectIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
-        run(.reconnect(url: request.url), on: IntegrationID(request.integrationId), newURL: request.url, deadline: deadline, completion)
+        execute(.reconnect(url: request.url), on: IntegrationID(request.integrationId), deadline: deadline, completion)
     }
 
-    private func run(
-        _ command: IntegrationCommand, on id: IntegrationID, newURL: String?, deadline: ContinuousClock.Instant?,
-        _ completion: @escaping Completion
-    ) {
-        let write: @Sendable () -> Void = { [store, decider] in
-            store.write(deadline: deadline, { transaction in
-                let state = try IntegrationsView.integration(id, in: transaction.db)
-                let events = try decider.decide(command, state: state)
-                guard let state else { throw DomainError.notFound("no integration \(id)") }
-                if events.isEmpty { return Outcome(integration: state, setURL: false) }
-                return try Self.append(events, to: id, after: state, transaction)
-            }, completion: completion)
-        }
-        guard let newURL else { return write() }
-        // A new URL is checked against the integration's platform, which never changes, and resolved
-        // before the write. The decider checks it again, without the network, inside the write.
+    /// For commands on an existing integration, its platform comes from the view: URLs are checked
+    /// against it, and it never changes.
+    private func execute(_ command: IntegrationCommand, on id: IntegrationID, deadline: ContinuousClock.Instant?,
+                         _ completion: @escaping Completion) {
         guard let current = store.integrations?.integration(id) else {
             return completion(.failure(DomainError.notFound("no integration \(id)")))
         }
-        do {
-            let url = try WebhookURL(validating: newURL, platform: current.platform, allowList: decider.allowList)
-            resolve(url, completion, then: write)
-        } catch {
-            completion(.failure(error))
-        }
+        execute(command, on: id, platform: current.platform, deadline: deadline, completion)
     }
 
-    /// Runs `then` once the URL's host is known to resolve to public addresses only.
-    private func resolve(_ url: WebhookURL, _ completion: @escaping Completion, then: @escaping @Sendable () -> Void) {
-        guard resolver.needsLookup(url) else { return then() }
+    private func execute(_ command: IntegrationCommand, on id: IntegrationID, platform: Platform?,
+                         deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
+        let valid: IntegrationDecider.ValidCommand
+        do {
+            valid = try decider.validate(command, platform: platform)
+        } catch {
+            return completion(.failure(error))
+        }
+        let write: @Sendable () -> Void = { [store, decider] in
+            store.write(deadline: deadline, { transaction in
+                let state: Integration? = if case .connect(let connected) = valid {
+                    try IntegrationsView.integration(projectID: connected.projectID, url: connected.url, in: transaction.db)
+                } else {
+                    try IntegrationsView.integration(id, in: transaction.db)
+                }
+                let events = try decider.decide(valid: valid, state: state)
+                if events.isEmpty, let state { return Outcome(integration: state, setURL: false) }
+                let isNew = if case .connect = valid { true } else { false }
+                return try Self.append(events, to: id, after: isNew ? nil : state, transaction)
+            }, completion: completion)
+        }
+        guard let url = valid.newURL, resolver.needsLookup(url, allowList: decider.allowList) else { return write() }
         resolver.check(url) { error in
-            if let error { completion(.failure(error)) } else { then() }
+            if let error { completion(.failure(error)) } else { write() }
         }
     }
 
@@ -117,5 +105,17 @@ public struct IntegrationCommands: Sendable {
             }
         }
         return Outcome(integration: after, setURL: setURL)
+    }
+}
+
+extension IntegrationDecider.ValidCommand {
+    /// The URL this command would set, which must resolve to public addresses first.
+    var newURL: String? {
+        switch self {
+        case .connect(let connected): connected.url
+        case .edit(let edit): edit.url
+        case .reconnect(let url): url
+        case .reset: nil
+        }
     }
 }

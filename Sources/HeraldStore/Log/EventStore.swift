@@ -39,7 +39,7 @@ public final class EventStore: Sendable {
             let db = try SQLiteConnection(path: path)
             try db.execute("PRAGMA journal_mode = WAL")
             try db.execute("PRAGMA synchronous = \(synchronous.rawValue)")
-            try db.execute("PRAGMA wal_autocheckpoint = 0")
+            try db.execute("PRAGMA wal_autocheckpoint = \(ProcessInfo.processInfo.environment["HERALD_X_AUTOCKPT"] ?? "0")")
             try Schema.migrate(db)
             let writer = Writer(db: db, projections: projections, clock: clock, logger: logger)
             self.writer = writer

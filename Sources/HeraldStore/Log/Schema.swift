@@ -32,8 +32,7 @@ enum Schema {
             created_at  INTEGER NOT NULL,
             updated_at  INTEGER NOT NULL,
             version     INTEGER NOT NULL
-        );
-        CREATE INDEX integrations_by_project ON integrations (project_id, created_at, id);
+        ) WITHOUT ROWID;
         CREATE INDEX integrations_by_url ON integrations (project_id, url);
         """,
     ]

@@ -30,18 +30,29 @@ public struct IntegrationsProjection: Projection {
         let id = IntegrationID(String(event.stream.dropFirst("integration-".count)))
         let current = try IntegrationsView.integration(id, in: db)
         guard let next = Integration.evolve(current, change, recordedAt: event.recordedAt) else { return }
-        try db.run(
-            """
-            INSERT INTO integrations (id, project_id, platform, name, url, masked_url, events, status, created_at, updated_at, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET
-                project_id = excluded.project_id, platform = excluded.platform, name = excluded.name, url = excluded.url,
-                masked_url = excluded.masked_url, events = excluded.events, status = excluded.status,
-                created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version
-            """,
-            .text(next.id.rawValue), .text(next.projectID), .text(next.platform.rawValue), .text(next.name), .text(next.url),
-            .text(next.maskedURL), .text(next.events.map(\.rawValue).joined(separator: ",")), .text(next.status.rawValue),
-            .integer(next.createdAt), .integer(next.updatedAt), .integer(Int64(next.version)))
+        let events = next.events.map(\.rawValue).joined(separator: ",")
+        if current == nil {
+            try db.run(
+                """
+                INSERT OR REPLACE INTO integrations
+                    (id, project_id, platform, name, url, masked_url, events, status, created_at, updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                .text(next.id.rawValue), .text(next.projectID), .text(next.platform.rawValue), .text(next.name),
+                .text(next.url), .text(next.maskedURL), .text(events), .text(next.status.rawValue),
+                .integer(next.createdAt), .integer(next.updatedAt), .integer(Int64(next.version)))
+        } else if next.url != current?.url {
+            try db.run(
+                "UPDATE integrations SET name = ?, url = ?, masked_url = ?, events = ?, status = ?, updated_at = ?, version = ? WHERE id = ?",
+                .text(next.name), .text(next.url), .text(next.maskedURL), .text(events), .text(next.status.rawValue),
+                .integer(next.updatedAt), .integer(Int64(next.version)), .text(next.id.rawValue))
+        } else {
+            // Leaving url out of the SET spares SQLite from rewriting the URL index entry.
+            try db.run(
+                "UPDATE integrations SET name = ?, events = ?, status = ?, updated_at = ?, version = ? WHERE id = ?",
+                .text(next.name), .text(events), .text(next.status.rawValue), .integer(next.updatedAt),
+                .integer(Int64(next.version)), .text(next.id.rawValue))
+        }
     }
 
     public func clear(in db: SQLiteConnection) throws {

@@ -89,3 +89,25 @@ import Testing
         }
     }
 }
+
+@Suite struct MaskTests {
+    @Test(arguments: [
+        ("https://hooks.slack.com/services/T000/B000/XXXX", "https://hooks.slack.com/services/…"),
+        ("https://discord.com/api/webhooks/1234/tok-en", "https://discord.com/api/…"),
+        ("https://x.test:8443/hook", "https://x.test:8443/hook"),
+        ("https://x.test:8443/hook?sig=abc", "https://x.test:8443/hook/…"),
+        ("https://x.test/?sig=abc", "https://x.test/…"),
+        ("https://x.test#frag", "https://x.test/…"),
+        ("https://x.test", "https://x.test"),
+        ("https://user:secret@x.test/a/b", "https://x.test/a/…"),
+        ("HTTPS://X.test/a", "https://X.test/a"),
+        ("no scheme/secret", "…"),
+        ("://secret", "…"),
+        ("https:///secret", "…"),
+        ("", "…"),
+    ])
+    func masks(_ url: String, _ masked: String) {
+        #expect(WebhookURL.mask(url) == masked)
+        #expect(!WebhookURL.mask(url).contains("secret"))
+    }
+}
