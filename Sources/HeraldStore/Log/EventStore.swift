@@ -39,7 +39,9 @@ public final class EventStore: Sendable {
             let db = try SQLiteConnection(path: path)
             try db.execute("PRAGMA journal_mode = WAL")
             try db.execute("PRAGMA synchronous = \(synchronous.rawValue)")
-            try db.execute("PRAGMA wal_autocheckpoint = \(ProcessInfo.processInfo.environment["HERALD_X_AUTOCKPT"] ?? "0")")
+            // The checkpointer thread does most of the copying; SQLite's own checkpoint at 1000
+            // pages stays as the backstop that lets the WAL wrap around instead of growing.
+            try db.execute("PRAGMA wal_autocheckpoint = 1000")
             try Schema.migrate(db)
             let writer = Writer(db: db, projections: projections, clock: clock, logger: logger)
             self.writer = writer
