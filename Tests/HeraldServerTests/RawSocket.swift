@@ -23,15 +23,29 @@ final class RawSocket {
 
     deinit { close(fd) }
 
-    func send(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    @discardableResult
+    func send(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { return false }
+            offset += sent
+        }
+        return true
     }
 
-    func sendFrame(_ body: [UInt8]) {
+    /// Gives up on a send that can't proceed for this long.
+    func setSendTimeout(seconds: Int) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    @discardableResult
+    func sendFrame(_ body: [UInt8]) -> Bool {
         var header = [UInt8](repeating: 0, count: 4)
         let length = UInt32(body.count)
         for index in 0..<4 { header[index] = UInt8(truncatingIfNeeded: length >> (24 - 8 * index)) }
-        send(header + body)
+        return send(header + body)
     }
 
     /// Reads until EOF or timeout; true if the peer closed the connection.

@@ -78,6 +78,15 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         handler.handle(call)
     }
 
+    /// A client that stops reading its replies stops being read from, so it can't make the daemon
+    /// buffer without bound, and it holds up no one else.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let writable = context.channel.isWritable
+        context.channel.setOption(ChannelOptions.autoRead, value: writable).whenComplete { _ in }
+        if writable { context.read() }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         for call in openCalls.values { call.cancel() }
         openCalls.removeAll()

@@ -32,37 +32,4 @@ extension Integrations {
             IntegrationPrinter.print(response, json: options.json)
         }
     }
-
-    struct Reset: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Disconnect an integration. Its history is kept; reconnect brings it back.")
-
-        @OptionGroup var options: ClientOptions
-
-        @Argument(help: "The integration's id.")
-        var id: String
-
-        func run() async throws {
-            let response = try await options.withClient { try await $0.resetIntegration(id) }
-            IntegrationPrinter.print(response, json: options.json)
-        }
-    }
-
-    struct Reconnect: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Connect a reset integration again.")
-
-        @OptionGroup var options: ClientOptions
-
-        @Argument(help: "The integration's id.")
-        var id: String
-
-        @Option(help: "A new webhook URL (HTTPS); the old one is kept if omitted.")
-        var url: String?
-
-        func run() async throws {
-            let request = V1.ReconnectIntegrationRequest(integrationId: id, url: url)
-            let response = try await options.withClient { try await $0.reconnectIntegration(request) }
-            IntegrationPrinter.print(response, json: options.json)
-        }
-    }
 }

@@ -26,18 +26,4 @@ extension Integrations {
             print(Output.table(["ID", "PROJECT", "PLATFORM", "NAME", "STATUS", "EVENTS", "URL"], rows))
         }
     }
-
-    struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one integration.")
-
-        @OptionGroup var options: ClientOptions
-
-        @Argument(help: "The integration's id.")
-        var id: String
-
-        func run() async throws {
-            let response = try await options.withClient { try await $0.getIntegration(id) }
-            IntegrationPrinter.print(response, json: options.json)
-        }
-    }
 }

@@ -119,4 +119,23 @@ import Testing
             #expect(positions == [2, 3, 4])
         }
     }
+
+    @Test func aClientThatNeverReadsIsNotReadEither() async throws {
+        try await withDaemon { socket, _ in
+            let raw = try RawSocket(path: socket)
+            raw.setSendTimeout(seconds: 1)
+            var frame: [UInt8] = []
+            for id in 1...1_000 {
+                let request = RequestEnvelope(callID: UInt64(id), method: Method.getStatus).wireBytes()
+                frame += [0, 0, 0, UInt8(request.count)] + request
+            }
+            // Replies pile up unread; once they fill the socket, the daemon must stop reading, and
+            // then this client's sends stall. Without that, the daemon would buffer every reply.
+            var batches = 0
+            while batches < 2_000, raw.send(frame) { batches += 1 }
+            #expect(batches < 2_000, "the daemon kept reading from a client that never reads")
+            let other = try await HeraldClient.connect(socketPath: socket)
+            _ = try await other.status()
+        }
+    }
 }
