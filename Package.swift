@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // System libraries and C shims.
@@ -46,10 +49,22 @@ let package = Package(
             ]
         ),
 
+        // Sending: the reactor that follows the log, and the SSRF-safe HTTPS sender.
+        .target(
+            name: "HeraldDelivery",
+            dependencies: [
+                "HeraldCore", "HeraldWire", "HeraldStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         .target(
             name: "HeraldServer",
             dependencies: [
-                "HeraldCore", "HeraldWire", "HeraldStore", "CHeraldSystem",
+                "HeraldCore", "HeraldWire", "HeraldStore", "HeraldDelivery", "CHeraldSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +119,21 @@ let package = Package(
             name: "HeraldServerTests",
             dependencies: ["HeraldServer", "HeraldClient"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore"]),
+        .testTarget(
+            name: "HeraldDeliveryTests",
+            dependencies: ["HeraldDelivery", "TestSupport"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore", "TestSupport"]),
+        // A real HTTPS receiver with its own CA, shared by the delivery and end-to-end tests.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Tests/TestSupport"
+        ),
     ]
 )

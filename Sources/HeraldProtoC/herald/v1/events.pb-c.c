@@ -187,7 +187,277 @@ void   herald__events__v1__integration_reconnected__free_unpacked
   assert(message->base.descriptor == &herald__events__v1__integration_reconnected__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor herald__events__v1__integration_connected__field_descriptors[6] =
+void   herald__events__v1__integration_secret_rotated__init
+                     (Herald__Events__V1__IntegrationSecretRotated         *message)
+{
+  static const Herald__Events__V1__IntegrationSecretRotated init_value = HERALD__EVENTS__V1__INTEGRATION_SECRET_ROTATED__INIT;
+  *message = init_value;
+}
+size_t herald__events__v1__integration_secret_rotated__get_packed_size
+                     (const Herald__Events__V1__IntegrationSecretRotated *message)
+{
+  assert(message->base.descriptor == &herald__events__v1__integration_secret_rotated__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__events__v1__integration_secret_rotated__pack
+                     (const Herald__Events__V1__IntegrationSecretRotated *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__events__v1__integration_secret_rotated__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__events__v1__integration_secret_rotated__pack_to_buffer
+                     (const Herald__Events__V1__IntegrationSecretRotated *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__events__v1__integration_secret_rotated__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__Events__V1__IntegrationSecretRotated *
+       herald__events__v1__integration_secret_rotated__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__Events__V1__IntegrationSecretRotated *)
+     protobuf_c_message_unpack (&herald__events__v1__integration_secret_rotated__descriptor,
+                                allocator, len, data);
+}
+void   herald__events__v1__integration_secret_rotated__free_unpacked
+                     (Herald__Events__V1__IntegrationSecretRotated *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__events__v1__integration_secret_rotated__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__events__v1__event_published__init
+                     (Herald__Events__V1__EventPublished         *message)
+{
+  static const Herald__Events__V1__EventPublished init_value = HERALD__EVENTS__V1__EVENT_PUBLISHED__INIT;
+  *message = init_value;
+}
+size_t herald__events__v1__event_published__get_packed_size
+                     (const Herald__Events__V1__EventPublished *message)
+{
+  assert(message->base.descriptor == &herald__events__v1__event_published__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__events__v1__event_published__pack
+                     (const Herald__Events__V1__EventPublished *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__events__v1__event_published__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__events__v1__event_published__pack_to_buffer
+                     (const Herald__Events__V1__EventPublished *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__events__v1__event_published__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__Events__V1__EventPublished *
+       herald__events__v1__event_published__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__Events__V1__EventPublished *)
+     protobuf_c_message_unpack (&herald__events__v1__event_published__descriptor,
+                                allocator, len, data);
+}
+void   herald__events__v1__event_published__free_unpacked
+                     (Herald__Events__V1__EventPublished *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__events__v1__event_published__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__events__v1__delivery_scheduled__init
+                     (Herald__Events__V1__DeliveryScheduled         *message)
+{
+  static const Herald__Events__V1__DeliveryScheduled init_value = HERALD__EVENTS__V1__DELIVERY_SCHEDULED__INIT;
+  *message = init_value;
+}
+size_t herald__events__v1__delivery_scheduled__get_packed_size
+                     (const Herald__Events__V1__DeliveryScheduled *message)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__events__v1__delivery_scheduled__pack
+                     (const Herald__Events__V1__DeliveryScheduled *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__events__v1__delivery_scheduled__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryScheduled *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__Events__V1__DeliveryScheduled *
+       herald__events__v1__delivery_scheduled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__Events__V1__DeliveryScheduled *)
+     protobuf_c_message_unpack (&herald__events__v1__delivery_scheduled__descriptor,
+                                allocator, len, data);
+}
+void   herald__events__v1__delivery_scheduled__free_unpacked
+                     (Herald__Events__V1__DeliveryScheduled *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__events__v1__delivery_attempted__init
+                     (Herald__Events__V1__DeliveryAttempted         *message)
+{
+  static const Herald__Events__V1__DeliveryAttempted init_value = HERALD__EVENTS__V1__DELIVERY_ATTEMPTED__INIT;
+  *message = init_value;
+}
+size_t herald__events__v1__delivery_attempted__get_packed_size
+                     (const Herald__Events__V1__DeliveryAttempted *message)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_attempted__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__events__v1__delivery_attempted__pack
+                     (const Herald__Events__V1__DeliveryAttempted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_attempted__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__events__v1__delivery_attempted__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryAttempted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_attempted__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__Events__V1__DeliveryAttempted *
+       herald__events__v1__delivery_attempted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__Events__V1__DeliveryAttempted *)
+     protobuf_c_message_unpack (&herald__events__v1__delivery_attempted__descriptor,
+                                allocator, len, data);
+}
+void   herald__events__v1__delivery_attempted__free_unpacked
+                     (Herald__Events__V1__DeliveryAttempted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__events__v1__delivery_attempted__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__events__v1__delivery_cancelled__init
+                     (Herald__Events__V1__DeliveryCancelled         *message)
+{
+  static const Herald__Events__V1__DeliveryCancelled init_value = HERALD__EVENTS__V1__DELIVERY_CANCELLED__INIT;
+  *message = init_value;
+}
+size_t herald__events__v1__delivery_cancelled__get_packed_size
+                     (const Herald__Events__V1__DeliveryCancelled *message)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_cancelled__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__events__v1__delivery_cancelled__pack
+                     (const Herald__Events__V1__DeliveryCancelled *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_cancelled__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__events__v1__delivery_cancelled__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryCancelled *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_cancelled__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__Events__V1__DeliveryCancelled *
+       herald__events__v1__delivery_cancelled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__Events__V1__DeliveryCancelled *)
+     protobuf_c_message_unpack (&herald__events__v1__delivery_cancelled__descriptor,
+                                allocator, len, data);
+}
+void   herald__events__v1__delivery_cancelled__free_unpacked
+                     (Herald__Events__V1__DeliveryCancelled *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__events__v1__delivery_cancelled__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__events__v1__delivery_retry_requested__init
+                     (Herald__Events__V1__DeliveryRetryRequested         *message)
+{
+  static const Herald__Events__V1__DeliveryRetryRequested init_value = HERALD__EVENTS__V1__DELIVERY_RETRY_REQUESTED__INIT;
+  *message = init_value;
+}
+size_t herald__events__v1__delivery_retry_requested__get_packed_size
+                     (const Herald__Events__V1__DeliveryRetryRequested *message)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_retry_requested__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__events__v1__delivery_retry_requested__pack
+                     (const Herald__Events__V1__DeliveryRetryRequested *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_retry_requested__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__events__v1__delivery_retry_requested__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryRetryRequested *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__events__v1__delivery_retry_requested__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__Events__V1__DeliveryRetryRequested *
+       herald__events__v1__delivery_retry_requested__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__Events__V1__DeliveryRetryRequested *)
+     protobuf_c_message_unpack (&herald__events__v1__delivery_retry_requested__descriptor,
+                                allocator, len, data);
+}
+void   herald__events__v1__delivery_retry_requested__free_unpacked
+                     (Herald__Events__V1__DeliveryRetryRequested *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__events__v1__delivery_retry_requested__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor herald__events__v1__integration_connected__field_descriptors[7] =
 {
   {
     "integration_id",
@@ -261,6 +531,18 @@ static const ProtobufCFieldDescriptor herald__events__v1__integration_connected_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "signing_secret",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__IntegrationConnected, signing_secret),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned herald__events__v1__integration_connected__field_indices_by_name[] = {
   5,   /* field[5] = events */
@@ -268,12 +550,13 @@ static const unsigned herald__events__v1__integration_connected__field_indices_b
   3,   /* field[3] = name */
   2,   /* field[2] = platform */
   1,   /* field[1] = project_id */
+  6,   /* field[6] = signing_secret */
   4,   /* field[4] = url */
 };
 static const ProtobufCIntRange herald__events__v1__integration_connected__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor herald__events__v1__integration_connected__descriptor =
 {
@@ -283,7 +566,7 @@ const ProtobufCMessageDescriptor herald__events__v1__integration_connected__desc
   "Herald__Events__V1__IntegrationConnected",
   "herald.events.v1",
   sizeof(Herald__Events__V1__IntegrationConnected),
-  6,
+  7,
   herald__events__v1__integration_connected__field_descriptors,
   herald__events__v1__integration_connected__field_indices_by_name,
   1,  herald__events__v1__integration_connected__number_ranges,
@@ -408,5 +691,480 @@ const ProtobufCMessageDescriptor herald__events__v1__integration_reconnected__de
   herald__events__v1__integration_reconnected__field_indices_by_name,
   1,  herald__events__v1__integration_reconnected__number_ranges,
   (ProtobufCMessageInit) herald__events__v1__integration_reconnected__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__events__v1__integration_secret_rotated__field_descriptors[1] =
+{
+  {
+    "signing_secret",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__IntegrationSecretRotated, signing_secret),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__events__v1__integration_secret_rotated__field_indices_by_name[] = {
+  0,   /* field[0] = signing_secret */
+};
+static const ProtobufCIntRange herald__events__v1__integration_secret_rotated__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor herald__events__v1__integration_secret_rotated__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.events.v1.IntegrationSecretRotated",
+  "IntegrationSecretRotated",
+  "Herald__Events__V1__IntegrationSecretRotated",
+  "herald.events.v1",
+  sizeof(Herald__Events__V1__IntegrationSecretRotated),
+  1,
+  herald__events__v1__integration_secret_rotated__field_descriptors,
+  herald__events__v1__integration_secret_rotated__field_indices_by_name,
+  1,  herald__events__v1__integration_secret_rotated__number_ranges,
+  (ProtobufCMessageInit) herald__events__v1__integration_secret_rotated__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__events__v1__event_published__field_descriptors[7] =
+{
+  {
+    "event_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__EventPublished, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "project_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__EventPublished, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "project_name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__EventPublished, project_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_type",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__EventPublished, event_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "timestamp",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__EventPublished, timestamp),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "data_json",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__EventPublished, data_json),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivery_ids",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Herald__Events__V1__EventPublished, n_delivery_ids),
+    offsetof(Herald__Events__V1__EventPublished, delivery_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__events__v1__event_published__field_indices_by_name[] = {
+  5,   /* field[5] = data_json */
+  6,   /* field[6] = delivery_ids */
+  0,   /* field[0] = event_id */
+  3,   /* field[3] = event_type */
+  1,   /* field[1] = project_id */
+  2,   /* field[2] = project_name */
+  4,   /* field[4] = timestamp */
+};
+static const ProtobufCIntRange herald__events__v1__event_published__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor herald__events__v1__event_published__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.events.v1.EventPublished",
+  "EventPublished",
+  "Herald__Events__V1__EventPublished",
+  "herald.events.v1",
+  sizeof(Herald__Events__V1__EventPublished),
+  7,
+  herald__events__v1__event_published__field_descriptors,
+  herald__events__v1__event_published__field_indices_by_name,
+  1,  herald__events__v1__event_published__number_ranges,
+  (ProtobufCMessageInit) herald__events__v1__event_published__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__events__v1__delivery_scheduled__field_descriptors[6] =
+{
+  {
+    "delivery_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryScheduled, delivery_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryScheduled, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "integration_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryScheduled, integration_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "project_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryScheduled, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_type",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryScheduled, event_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_at_unix_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryScheduled, due_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__events__v1__delivery_scheduled__field_indices_by_name[] = {
+  0,   /* field[0] = delivery_id */
+  5,   /* field[5] = due_at_unix_ms */
+  1,   /* field[1] = event_id */
+  4,   /* field[4] = event_type */
+  2,   /* field[2] = integration_id */
+  3,   /* field[3] = project_id */
+};
+static const ProtobufCIntRange herald__events__v1__delivery_scheduled__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor herald__events__v1__delivery_scheduled__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.events.v1.DeliveryScheduled",
+  "DeliveryScheduled",
+  "Herald__Events__V1__DeliveryScheduled",
+  "herald.events.v1",
+  sizeof(Herald__Events__V1__DeliveryScheduled),
+  6,
+  herald__events__v1__delivery_scheduled__field_descriptors,
+  herald__events__v1__delivery_scheduled__field_indices_by_name,
+  1,  herald__events__v1__delivery_scheduled__number_ranges,
+  (ProtobufCMessageInit) herald__events__v1__delivery_scheduled__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__events__v1__delivery_attempted__field_descriptors[9] =
+{
+  {
+    "number",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "started_at_unix_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, started_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duration_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "http_status",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, http_status),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response_snippet",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, response_snippet),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "location",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, location),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_attempt_at_unix_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryAttempted, next_attempt_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__events__v1__delivery_attempted__field_indices_by_name[] = {
+  2,   /* field[2] = duration_ms */
+  4,   /* field[4] = error */
+  3,   /* field[3] = http_status */
+  6,   /* field[6] = location */
+  8,   /* field[8] = next_attempt_at_unix_ms */
+  0,   /* field[0] = number */
+  7,   /* field[7] = outcome */
+  5,   /* field[5] = response_snippet */
+  1,   /* field[1] = started_at_unix_ms */
+};
+static const ProtobufCIntRange herald__events__v1__delivery_attempted__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor herald__events__v1__delivery_attempted__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.events.v1.DeliveryAttempted",
+  "DeliveryAttempted",
+  "Herald__Events__V1__DeliveryAttempted",
+  "herald.events.v1",
+  sizeof(Herald__Events__V1__DeliveryAttempted),
+  9,
+  herald__events__v1__delivery_attempted__field_descriptors,
+  herald__events__v1__delivery_attempted__field_indices_by_name,
+  1,  herald__events__v1__delivery_attempted__number_ranges,
+  (ProtobufCMessageInit) herald__events__v1__delivery_attempted__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__events__v1__delivery_cancelled__field_descriptors[1] =
+{
+  {
+    "reason",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryCancelled, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__events__v1__delivery_cancelled__field_indices_by_name[] = {
+  0,   /* field[0] = reason */
+};
+static const ProtobufCIntRange herald__events__v1__delivery_cancelled__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor herald__events__v1__delivery_cancelled__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.events.v1.DeliveryCancelled",
+  "DeliveryCancelled",
+  "Herald__Events__V1__DeliveryCancelled",
+  "herald.events.v1",
+  sizeof(Herald__Events__V1__DeliveryCancelled),
+  1,
+  herald__events__v1__delivery_cancelled__field_descriptors,
+  herald__events__v1__delivery_cancelled__field_indices_by_name,
+  1,  herald__events__v1__delivery_cancelled__number_ranges,
+  (ProtobufCMessageInit) herald__events__v1__delivery_cancelled__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__events__v1__delivery_retry_requested__field_descriptors[1] =
+{
+  {
+    "due_at_unix_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__Events__V1__DeliveryRetryRequested, due_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__events__v1__delivery_retry_requested__field_indices_by_name[] = {
+  0,   /* field[0] = due_at_unix_ms */
+};
+static const ProtobufCIntRange herald__events__v1__delivery_retry_requested__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor herald__events__v1__delivery_retry_requested__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.events.v1.DeliveryRetryRequested",
+  "DeliveryRetryRequested",
+  "Herald__Events__V1__DeliveryRetryRequested",
+  "herald.events.v1",
+  sizeof(Herald__Events__V1__DeliveryRetryRequested),
+  1,
+  herald__events__v1__delivery_retry_requested__field_descriptors,
+  herald__events__v1__delivery_retry_requested__field_indices_by_name,
+  1,  herald__events__v1__delivery_retry_requested__number_ranges,
+  (ProtobufCMessageInit) herald__events__v1__delivery_retry_requested__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

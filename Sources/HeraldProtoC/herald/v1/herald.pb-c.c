@@ -772,6 +772,501 @@ void   herald__v1__replay_progress__free_unpacked
   assert(message->base.descriptor == &herald__v1__replay_progress__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   herald__v1__publish_event_request__init
+                     (Herald__V1__PublishEventRequest         *message)
+{
+  static const Herald__V1__PublishEventRequest init_value = HERALD__V1__PUBLISH_EVENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t herald__v1__publish_event_request__get_packed_size
+                     (const Herald__V1__PublishEventRequest *message)
+{
+  assert(message->base.descriptor == &herald__v1__publish_event_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__publish_event_request__pack
+                     (const Herald__V1__PublishEventRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__publish_event_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__publish_event_request__pack_to_buffer
+                     (const Herald__V1__PublishEventRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__publish_event_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__PublishEventRequest *
+       herald__v1__publish_event_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__PublishEventRequest *)
+     protobuf_c_message_unpack (&herald__v1__publish_event_request__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__publish_event_request__free_unpacked
+                     (Herald__V1__PublishEventRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__publish_event_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__publish_event_response__init
+                     (Herald__V1__PublishEventResponse         *message)
+{
+  static const Herald__V1__PublishEventResponse init_value = HERALD__V1__PUBLISH_EVENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t herald__v1__publish_event_response__get_packed_size
+                     (const Herald__V1__PublishEventResponse *message)
+{
+  assert(message->base.descriptor == &herald__v1__publish_event_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__publish_event_response__pack
+                     (const Herald__V1__PublishEventResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__publish_event_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__publish_event_response__pack_to_buffer
+                     (const Herald__V1__PublishEventResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__publish_event_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__PublishEventResponse *
+       herald__v1__publish_event_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__PublishEventResponse *)
+     protobuf_c_message_unpack (&herald__v1__publish_event_response__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__publish_event_response__free_unpacked
+                     (Herald__V1__PublishEventResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__publish_event_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__delivery_attempt__init
+                     (Herald__V1__DeliveryAttempt         *message)
+{
+  static const Herald__V1__DeliveryAttempt init_value = HERALD__V1__DELIVERY_ATTEMPT__INIT;
+  *message = init_value;
+}
+size_t herald__v1__delivery_attempt__get_packed_size
+                     (const Herald__V1__DeliveryAttempt *message)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_attempt__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__delivery_attempt__pack
+                     (const Herald__V1__DeliveryAttempt *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_attempt__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__delivery_attempt__pack_to_buffer
+                     (const Herald__V1__DeliveryAttempt *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_attempt__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__DeliveryAttempt *
+       herald__v1__delivery_attempt__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__DeliveryAttempt *)
+     protobuf_c_message_unpack (&herald__v1__delivery_attempt__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__delivery_attempt__free_unpacked
+                     (Herald__V1__DeliveryAttempt *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__delivery_attempt__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__delivery__init
+                     (Herald__V1__Delivery         *message)
+{
+  static const Herald__V1__Delivery init_value = HERALD__V1__DELIVERY__INIT;
+  *message = init_value;
+}
+size_t herald__v1__delivery__get_packed_size
+                     (const Herald__V1__Delivery *message)
+{
+  assert(message->base.descriptor == &herald__v1__delivery__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__delivery__pack
+                     (const Herald__V1__Delivery *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__delivery__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__delivery__pack_to_buffer
+                     (const Herald__V1__Delivery *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__delivery__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__Delivery *
+       herald__v1__delivery__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__Delivery *)
+     protobuf_c_message_unpack (&herald__v1__delivery__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__delivery__free_unpacked
+                     (Herald__V1__Delivery *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__delivery__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__list_deliveries_request__init
+                     (Herald__V1__ListDeliveriesRequest         *message)
+{
+  static const Herald__V1__ListDeliveriesRequest init_value = HERALD__V1__LIST_DELIVERIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t herald__v1__list_deliveries_request__get_packed_size
+                     (const Herald__V1__ListDeliveriesRequest *message)
+{
+  assert(message->base.descriptor == &herald__v1__list_deliveries_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__list_deliveries_request__pack
+                     (const Herald__V1__ListDeliveriesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__list_deliveries_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__list_deliveries_request__pack_to_buffer
+                     (const Herald__V1__ListDeliveriesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__list_deliveries_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__ListDeliveriesRequest *
+       herald__v1__list_deliveries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__ListDeliveriesRequest *)
+     protobuf_c_message_unpack (&herald__v1__list_deliveries_request__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__list_deliveries_request__free_unpacked
+                     (Herald__V1__ListDeliveriesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__list_deliveries_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__list_deliveries_response__init
+                     (Herald__V1__ListDeliveriesResponse         *message)
+{
+  static const Herald__V1__ListDeliveriesResponse init_value = HERALD__V1__LIST_DELIVERIES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t herald__v1__list_deliveries_response__get_packed_size
+                     (const Herald__V1__ListDeliveriesResponse *message)
+{
+  assert(message->base.descriptor == &herald__v1__list_deliveries_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__list_deliveries_response__pack
+                     (const Herald__V1__ListDeliveriesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__list_deliveries_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__list_deliveries_response__pack_to_buffer
+                     (const Herald__V1__ListDeliveriesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__list_deliveries_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__ListDeliveriesResponse *
+       herald__v1__list_deliveries_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__ListDeliveriesResponse *)
+     protobuf_c_message_unpack (&herald__v1__list_deliveries_response__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__list_deliveries_response__free_unpacked
+                     (Herald__V1__ListDeliveriesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__list_deliveries_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__delivery_ref__init
+                     (Herald__V1__DeliveryRef         *message)
+{
+  static const Herald__V1__DeliveryRef init_value = HERALD__V1__DELIVERY_REF__INIT;
+  *message = init_value;
+}
+size_t herald__v1__delivery_ref__get_packed_size
+                     (const Herald__V1__DeliveryRef *message)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_ref__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__delivery_ref__pack
+                     (const Herald__V1__DeliveryRef *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_ref__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__delivery_ref__pack_to_buffer
+                     (const Herald__V1__DeliveryRef *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_ref__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__DeliveryRef *
+       herald__v1__delivery_ref__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__DeliveryRef *)
+     protobuf_c_message_unpack (&herald__v1__delivery_ref__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__delivery_ref__free_unpacked
+                     (Herald__V1__DeliveryRef *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__delivery_ref__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__delivery_response__init
+                     (Herald__V1__DeliveryResponse         *message)
+{
+  static const Herald__V1__DeliveryResponse init_value = HERALD__V1__DELIVERY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t herald__v1__delivery_response__get_packed_size
+                     (const Herald__V1__DeliveryResponse *message)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__delivery_response__pack
+                     (const Herald__V1__DeliveryResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__delivery_response__pack_to_buffer
+                     (const Herald__V1__DeliveryResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__delivery_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__DeliveryResponse *
+       herald__v1__delivery_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__DeliveryResponse *)
+     protobuf_c_message_unpack (&herald__v1__delivery_response__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__delivery_response__free_unpacked
+                     (Herald__V1__DeliveryResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__delivery_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__watch_deliveries_request__init
+                     (Herald__V1__WatchDeliveriesRequest         *message)
+{
+  static const Herald__V1__WatchDeliveriesRequest init_value = HERALD__V1__WATCH_DELIVERIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t herald__v1__watch_deliveries_request__get_packed_size
+                     (const Herald__V1__WatchDeliveriesRequest *message)
+{
+  assert(message->base.descriptor == &herald__v1__watch_deliveries_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__watch_deliveries_request__pack
+                     (const Herald__V1__WatchDeliveriesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__watch_deliveries_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__watch_deliveries_request__pack_to_buffer
+                     (const Herald__V1__WatchDeliveriesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__watch_deliveries_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__WatchDeliveriesRequest *
+       herald__v1__watch_deliveries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__WatchDeliveriesRequest *)
+     protobuf_c_message_unpack (&herald__v1__watch_deliveries_request__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__watch_deliveries_request__free_unpacked
+                     (Herald__V1__WatchDeliveriesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__watch_deliveries_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__test_integration_response__init
+                     (Herald__V1__TestIntegrationResponse         *message)
+{
+  static const Herald__V1__TestIntegrationResponse init_value = HERALD__V1__TEST_INTEGRATION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t herald__v1__test_integration_response__get_packed_size
+                     (const Herald__V1__TestIntegrationResponse *message)
+{
+  assert(message->base.descriptor == &herald__v1__test_integration_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__test_integration_response__pack
+                     (const Herald__V1__TestIntegrationResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__test_integration_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__test_integration_response__pack_to_buffer
+                     (const Herald__V1__TestIntegrationResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__test_integration_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__TestIntegrationResponse *
+       herald__v1__test_integration_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__TestIntegrationResponse *)
+     protobuf_c_message_unpack (&herald__v1__test_integration_response__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__test_integration_response__free_unpacked
+                     (Herald__V1__TestIntegrationResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__test_integration_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   herald__v1__rotate_secret_response__init
+                     (Herald__V1__RotateSecretResponse         *message)
+{
+  static const Herald__V1__RotateSecretResponse init_value = HERALD__V1__ROTATE_SECRET_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t herald__v1__rotate_secret_response__get_packed_size
+                     (const Herald__V1__RotateSecretResponse *message)
+{
+  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t herald__v1__rotate_secret_response__pack
+                     (const Herald__V1__RotateSecretResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t herald__v1__rotate_secret_response__pack_to_buffer
+                     (const Herald__V1__RotateSecretResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Herald__V1__RotateSecretResponse *
+       herald__v1__rotate_secret_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Herald__V1__RotateSecretResponse *)
+     protobuf_c_message_unpack (&herald__v1__rotate_secret_response__descriptor,
+                                allocator, len, data);
+}
+void   herald__v1__rotate_secret_response__free_unpacked
+                     (Herald__V1__RotateSecretResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor herald__v1__string_value__field_descriptors[1] =
 {
   {
@@ -848,7 +1343,7 @@ const ProtobufCMessageDescriptor herald__v1__event_type_list__descriptor =
   (ProtobufCMessageInit) herald__v1__event_type_list__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor herald__v1__integration__field_descriptors[10] =
+static const ProtobufCFieldDescriptor herald__v1__integration__field_descriptors[14] =
 {
   {
     "id",
@@ -970,11 +1465,63 @@ static const ProtobufCFieldDescriptor herald__v1__integration__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "last_attempt_at_unix_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Integration, last_attempt_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_http_status",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Integration, last_http_status),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_error",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Integration, last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consecutive_failures",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Integration, consecutive_failures),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned herald__v1__integration__field_indices_by_name[] = {
+  13,   /* field[13] = consecutive_failures */
   7,   /* field[7] = created_at_unix_ms */
   5,   /* field[5] = events */
   0,   /* field[0] = id */
+  10,   /* field[10] = last_attempt_at_unix_ms */
+  12,   /* field[12] = last_error */
+  11,   /* field[11] = last_http_status */
   4,   /* field[4] = masked_url */
   3,   /* field[3] = name */
   2,   /* field[2] = platform */
@@ -986,7 +1533,7 @@ static const unsigned herald__v1__integration__field_indices_by_name[] = {
 static const ProtobufCIntRange herald__v1__integration__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor herald__v1__integration__descriptor =
 {
@@ -996,7 +1543,7 @@ const ProtobufCMessageDescriptor herald__v1__integration__descriptor =
   "Herald__V1__Integration",
   "herald.v1",
   sizeof(Herald__V1__Integration),
-  10,
+  14,
   herald__v1__integration__field_descriptors,
   herald__v1__integration__field_indices_by_name,
   1,  herald__v1__integration__number_ranges,
@@ -1259,7 +1806,7 @@ const ProtobufCMessageDescriptor herald__v1__integration_ref__descriptor =
   (ProtobufCMessageInit) herald__v1__integration_ref__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor herald__v1__integration_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor herald__v1__integration_response__field_descriptors[3] =
 {
   {
     "integration",
@@ -1285,15 +1832,28 @@ static const ProtobufCFieldDescriptor herald__v1__integration_response__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "signing_secret",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__IntegrationResponse, signing_secret),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned herald__v1__integration_response__field_indices_by_name[] = {
   0,   /* field[0] = integration */
+  2,   /* field[2] = signing_secret */
   1,   /* field[1] = webhook_url */
 };
 static const ProtobufCIntRange herald__v1__integration_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor herald__v1__integration_response__descriptor =
 {
@@ -1303,7 +1863,7 @@ const ProtobufCMessageDescriptor herald__v1__integration_response__descriptor =
   "Herald__V1__IntegrationResponse",
   "herald.v1",
   sizeof(Herald__V1__IntegrationResponse),
-  2,
+  3,
   herald__v1__integration_response__field_descriptors,
   herald__v1__integration_response__field_indices_by_name,
   1,  herald__v1__integration_response__number_ranges,
@@ -1820,7 +2380,828 @@ const ProtobufCMessageDescriptor herald__v1__replay_progress__descriptor =
   (ProtobufCMessageInit) herald__v1__replay_progress__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor herald__v1__herald__method_descriptors[9] =
+static const ProtobufCFieldDescriptor herald__v1__publish_event_request__field_descriptors[6] =
+{
+  {
+    "event_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventRequest, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "project_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventRequest, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "project_name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventRequest, project_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_type",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventRequest, event_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "timestamp",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventRequest, timestamp),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "data_json",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventRequest, data_json),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__publish_event_request__field_indices_by_name[] = {
+  5,   /* field[5] = data_json */
+  0,   /* field[0] = event_id */
+  3,   /* field[3] = event_type */
+  1,   /* field[1] = project_id */
+  2,   /* field[2] = project_name */
+  4,   /* field[4] = timestamp */
+};
+static const ProtobufCIntRange herald__v1__publish_event_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor herald__v1__publish_event_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.PublishEventRequest",
+  "PublishEventRequest",
+  "Herald__V1__PublishEventRequest",
+  "herald.v1",
+  sizeof(Herald__V1__PublishEventRequest),
+  6,
+  herald__v1__publish_event_request__field_descriptors,
+  herald__v1__publish_event_request__field_indices_by_name,
+  1,  herald__v1__publish_event_request__number_ranges,
+  (ProtobufCMessageInit) herald__v1__publish_event_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__publish_event_response__field_descriptors[3] =
+{
+  {
+    "event_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventResponse, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deliveries",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Herald__V1__PublishEventResponse, n_deliveries),
+    offsetof(Herald__V1__PublishEventResponse, deliveries),
+    &herald__v1__delivery__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duplicate",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__PublishEventResponse, duplicate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__publish_event_response__field_indices_by_name[] = {
+  1,   /* field[1] = deliveries */
+  2,   /* field[2] = duplicate */
+  0,   /* field[0] = event_id */
+};
+static const ProtobufCIntRange herald__v1__publish_event_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor herald__v1__publish_event_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.PublishEventResponse",
+  "PublishEventResponse",
+  "Herald__V1__PublishEventResponse",
+  "herald.v1",
+  sizeof(Herald__V1__PublishEventResponse),
+  3,
+  herald__v1__publish_event_response__field_descriptors,
+  herald__v1__publish_event_response__field_indices_by_name,
+  1,  herald__v1__publish_event_response__number_ranges,
+  (ProtobufCMessageInit) herald__v1__publish_event_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__delivery_attempt__field_descriptors[8] =
+{
+  {
+    "number",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, number),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "started_at_unix_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, started_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duration_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "http_status",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, http_status),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response_snippet",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, response_snippet),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "location",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, location),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryAttempt, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__delivery_attempt__field_indices_by_name[] = {
+  2,   /* field[2] = duration_ms */
+  4,   /* field[4] = error */
+  3,   /* field[3] = http_status */
+  6,   /* field[6] = location */
+  0,   /* field[0] = number */
+  7,   /* field[7] = outcome */
+  5,   /* field[5] = response_snippet */
+  1,   /* field[1] = started_at_unix_ms */
+};
+static const ProtobufCIntRange herald__v1__delivery_attempt__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor herald__v1__delivery_attempt__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.DeliveryAttempt",
+  "DeliveryAttempt",
+  "Herald__V1__DeliveryAttempt",
+  "herald.v1",
+  sizeof(Herald__V1__DeliveryAttempt),
+  8,
+  herald__v1__delivery_attempt__field_descriptors,
+  herald__v1__delivery_attempt__field_indices_by_name,
+  1,  herald__v1__delivery_attempt__number_ranges,
+  (ProtobufCMessageInit) herald__v1__delivery_attempt__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__delivery__field_descriptors[13] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "integration_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, integration_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "project_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, project_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_type",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, event_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempt_count",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, attempt_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_attempt_at_unix_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, next_attempt_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at_unix_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, created_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_unix_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, updated_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_http_status",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, last_http_status),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_error",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__Delivery, last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempts",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Herald__V1__Delivery, n_attempts),
+    offsetof(Herald__V1__Delivery, attempts),
+    &herald__v1__delivery_attempt__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__delivery__field_indices_by_name[] = {
+  6,   /* field[6] = attempt_count */
+  12,   /* field[12] = attempts */
+  8,   /* field[8] = created_at_unix_ms */
+  1,   /* field[1] = event_id */
+  4,   /* field[4] = event_type */
+  0,   /* field[0] = id */
+  2,   /* field[2] = integration_id */
+  11,   /* field[11] = last_error */
+  10,   /* field[10] = last_http_status */
+  7,   /* field[7] = next_attempt_at_unix_ms */
+  3,   /* field[3] = project_id */
+  5,   /* field[5] = status */
+  9,   /* field[9] = updated_at_unix_ms */
+};
+static const ProtobufCIntRange herald__v1__delivery__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 13 }
+};
+const ProtobufCMessageDescriptor herald__v1__delivery__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.Delivery",
+  "Delivery",
+  "Herald__V1__Delivery",
+  "herald.v1",
+  sizeof(Herald__V1__Delivery),
+  13,
+  herald__v1__delivery__field_descriptors,
+  herald__v1__delivery__field_indices_by_name,
+  1,  herald__v1__delivery__number_ranges,
+  (ProtobufCMessageInit) herald__v1__delivery__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__list_deliveries_request__field_descriptors[4] =
+{
+  {
+    "integration_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__ListDeliveriesRequest, integration_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__ListDeliveriesRequest, status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event_type",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__ListDeliveriesRequest, event_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__ListDeliveriesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__list_deliveries_request__field_indices_by_name[] = {
+  2,   /* field[2] = event_type */
+  0,   /* field[0] = integration_id */
+  3,   /* field[3] = limit */
+  1,   /* field[1] = status */
+};
+static const ProtobufCIntRange herald__v1__list_deliveries_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor herald__v1__list_deliveries_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.ListDeliveriesRequest",
+  "ListDeliveriesRequest",
+  "Herald__V1__ListDeliveriesRequest",
+  "herald.v1",
+  sizeof(Herald__V1__ListDeliveriesRequest),
+  4,
+  herald__v1__list_deliveries_request__field_descriptors,
+  herald__v1__list_deliveries_request__field_indices_by_name,
+  1,  herald__v1__list_deliveries_request__number_ranges,
+  (ProtobufCMessageInit) herald__v1__list_deliveries_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__list_deliveries_response__field_descriptors[1] =
+{
+  {
+    "deliveries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Herald__V1__ListDeliveriesResponse, n_deliveries),
+    offsetof(Herald__V1__ListDeliveriesResponse, deliveries),
+    &herald__v1__delivery__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__list_deliveries_response__field_indices_by_name[] = {
+  0,   /* field[0] = deliveries */
+};
+static const ProtobufCIntRange herald__v1__list_deliveries_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor herald__v1__list_deliveries_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.ListDeliveriesResponse",
+  "ListDeliveriesResponse",
+  "Herald__V1__ListDeliveriesResponse",
+  "herald.v1",
+  sizeof(Herald__V1__ListDeliveriesResponse),
+  1,
+  herald__v1__list_deliveries_response__field_descriptors,
+  herald__v1__list_deliveries_response__field_indices_by_name,
+  1,  herald__v1__list_deliveries_response__number_ranges,
+  (ProtobufCMessageInit) herald__v1__list_deliveries_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__delivery_ref__field_descriptors[1] =
+{
+  {
+    "delivery_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryRef, delivery_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__delivery_ref__field_indices_by_name[] = {
+  0,   /* field[0] = delivery_id */
+};
+static const ProtobufCIntRange herald__v1__delivery_ref__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor herald__v1__delivery_ref__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.DeliveryRef",
+  "DeliveryRef",
+  "Herald__V1__DeliveryRef",
+  "herald.v1",
+  sizeof(Herald__V1__DeliveryRef),
+  1,
+  herald__v1__delivery_ref__field_descriptors,
+  herald__v1__delivery_ref__field_indices_by_name,
+  1,  herald__v1__delivery_ref__number_ranges,
+  (ProtobufCMessageInit) herald__v1__delivery_ref__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__delivery_response__field_descriptors[1] =
+{
+  {
+    "delivery",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__DeliveryResponse, delivery),
+    &herald__v1__delivery__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__delivery_response__field_indices_by_name[] = {
+  0,   /* field[0] = delivery */
+};
+static const ProtobufCIntRange herald__v1__delivery_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor herald__v1__delivery_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.DeliveryResponse",
+  "DeliveryResponse",
+  "Herald__V1__DeliveryResponse",
+  "herald.v1",
+  sizeof(Herald__V1__DeliveryResponse),
+  1,
+  herald__v1__delivery_response__field_descriptors,
+  herald__v1__delivery_response__field_indices_by_name,
+  1,  herald__v1__delivery_response__number_ranges,
+  (ProtobufCMessageInit) herald__v1__delivery_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__watch_deliveries_request__field_descriptors[1] =
+{
+  {
+    "integration_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__WatchDeliveriesRequest, integration_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__watch_deliveries_request__field_indices_by_name[] = {
+  0,   /* field[0] = integration_id */
+};
+static const ProtobufCIntRange herald__v1__watch_deliveries_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor herald__v1__watch_deliveries_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.WatchDeliveriesRequest",
+  "WatchDeliveriesRequest",
+  "Herald__V1__WatchDeliveriesRequest",
+  "herald.v1",
+  sizeof(Herald__V1__WatchDeliveriesRequest),
+  1,
+  herald__v1__watch_deliveries_request__field_descriptors,
+  herald__v1__watch_deliveries_request__field_indices_by_name,
+  1,  herald__v1__watch_deliveries_request__number_ranges,
+  (ProtobufCMessageInit) herald__v1__watch_deliveries_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__test_integration_response__field_descriptors[2] =
+{
+  {
+    "delivered",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__TestIntegrationResponse, delivered),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempt",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__TestIntegrationResponse, attempt),
+    &herald__v1__delivery_attempt__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__test_integration_response__field_indices_by_name[] = {
+  1,   /* field[1] = attempt */
+  0,   /* field[0] = delivered */
+};
+static const ProtobufCIntRange herald__v1__test_integration_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor herald__v1__test_integration_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.TestIntegrationResponse",
+  "TestIntegrationResponse",
+  "Herald__V1__TestIntegrationResponse",
+  "herald.v1",
+  sizeof(Herald__V1__TestIntegrationResponse),
+  2,
+  herald__v1__test_integration_response__field_descriptors,
+  herald__v1__test_integration_response__field_indices_by_name,
+  1,  herald__v1__test_integration_response__number_ranges,
+  (ProtobufCMessageInit) herald__v1__test_integration_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor herald__v1__rotate_secret_response__field_descriptors[2] =
+{
+  {
+    "integration",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__RotateSecretResponse, integration),
+    &herald__v1__integration__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "signing_secret",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__RotateSecretResponse, signing_secret),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned herald__v1__rotate_secret_response__field_indices_by_name[] = {
+  0,   /* field[0] = integration */
+  1,   /* field[1] = signing_secret */
+};
+static const ProtobufCIntRange herald__v1__rotate_secret_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor herald__v1__rotate_secret_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "herald.v1.RotateSecretResponse",
+  "RotateSecretResponse",
+  "Herald__V1__RotateSecretResponse",
+  "herald.v1",
+  sizeof(Herald__V1__RotateSecretResponse),
+  2,
+  herald__v1__rotate_secret_response__field_descriptors,
+  herald__v1__rotate_secret_response__field_indices_by_name,
+  1,  herald__v1__rotate_secret_response__number_ranges,
+  (ProtobufCMessageInit) herald__v1__rotate_secret_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor herald__v1__herald__method_descriptors[16] =
 {
   { "ConnectIntegration", &herald__v1__connect_integration_request__descriptor, &herald__v1__integration_response__descriptor },
   { "EditIntegration", &herald__v1__edit_integration_request__descriptor, &herald__v1__integration_response__descriptor },
@@ -1831,17 +3212,31 @@ static const ProtobufCMethodDescriptor herald__v1__herald__method_descriptors[9]
   { "ReadEvents", &herald__v1__read_events_request__descriptor, &herald__v1__log_event__descriptor },
   { "GetStatus", &herald__v1__get_status_request__descriptor, &herald__v1__status_response__descriptor },
   { "Replay", &herald__v1__replay_request__descriptor, &herald__v1__replay_progress__descriptor },
+  { "PublishEvent", &herald__v1__publish_event_request__descriptor, &herald__v1__publish_event_response__descriptor },
+  { "ListDeliveries", &herald__v1__list_deliveries_request__descriptor, &herald__v1__list_deliveries_response__descriptor },
+  { "GetDelivery", &herald__v1__delivery_ref__descriptor, &herald__v1__delivery_response__descriptor },
+  { "RetryDelivery", &herald__v1__delivery_ref__descriptor, &herald__v1__delivery_response__descriptor },
+  { "WatchDeliveries", &herald__v1__watch_deliveries_request__descriptor, &herald__v1__delivery__descriptor },
+  { "TestIntegration", &herald__v1__integration_ref__descriptor, &herald__v1__test_integration_response__descriptor },
+  { "RotateSecret", &herald__v1__integration_ref__descriptor, &herald__v1__rotate_secret_response__descriptor },
 };
 const unsigned herald__v1__herald__method_indices_by_name[] = {
   0,        /* ConnectIntegration */
   1,        /* EditIntegration */
+  11,        /* GetDelivery */
   4,        /* GetIntegration */
   7,        /* GetStatus */
+  10,        /* ListDeliveries */
   5,        /* ListIntegrations */
+  9,        /* PublishEvent */
   6,        /* ReadEvents */
   3,        /* ReconnectIntegration */
   8,        /* Replay */
-  2         /* ResetIntegration */
+  2,        /* ResetIntegration */
+  12,        /* RetryDelivery */
+  15,        /* RotateSecret */
+  14,        /* TestIntegration */
+  13         /* WatchDeliveries */
 };
 const ProtobufCServiceDescriptor herald__v1__herald__descriptor =
 {
@@ -1850,7 +3245,7 @@ const ProtobufCServiceDescriptor herald__v1__herald__descriptor =
   "Herald",
   "Herald__V1__Herald",
   "herald.v1",
-  9,
+  16,
   herald__v1__herald__method_descriptors,
   herald__v1__herald__method_indices_by_name
 };
@@ -1925,6 +3320,62 @@ void herald__v1__herald__replay(ProtobufCService *service,
 {
   assert(service->descriptor == &herald__v1__herald__descriptor);
   service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void herald__v1__herald__publish_event(ProtobufCService *service,
+                                       const Herald__V1__PublishEventRequest *input,
+                                       Herald__V1__PublishEventResponse_Closure closure,
+                                       void *closure_data)
+{
+  assert(service->descriptor == &herald__v1__herald__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void herald__v1__herald__list_deliveries(ProtobufCService *service,
+                                         const Herald__V1__ListDeliveriesRequest *input,
+                                         Herald__V1__ListDeliveriesResponse_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &herald__v1__herald__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void herald__v1__herald__get_delivery(ProtobufCService *service,
+                                      const Herald__V1__DeliveryRef *input,
+                                      Herald__V1__DeliveryResponse_Closure closure,
+                                      void *closure_data)
+{
+  assert(service->descriptor == &herald__v1__herald__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void herald__v1__herald__retry_delivery(ProtobufCService *service,
+                                        const Herald__V1__DeliveryRef *input,
+                                        Herald__V1__DeliveryResponse_Closure closure,
+                                        void *closure_data)
+{
+  assert(service->descriptor == &herald__v1__herald__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void herald__v1__herald__watch_deliveries(ProtobufCService *service,
+                                          const Herald__V1__WatchDeliveriesRequest *input,
+                                          Herald__V1__Delivery_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &herald__v1__herald__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void herald__v1__herald__test_integration(ProtobufCService *service,
+                                          const Herald__V1__IntegrationRef *input,
+                                          Herald__V1__TestIntegrationResponse_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &herald__v1__herald__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void herald__v1__herald__rotate_secret(ProtobufCService *service,
+                                       const Herald__V1__IntegrationRef *input,
+                                       Herald__V1__RotateSecretResponse_Closure closure,
+                                       void *closure_data)
+{
+  assert(service->descriptor == &herald__v1__herald__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void herald__v1__herald__init (Herald__V1__Herald_Service *service,
                                Herald__V1__Herald_ServiceDestroy destroy)

@@ -19,6 +19,12 @@ typedef struct Herald__Events__V1__IntegrationConnected Herald__Events__V1__Inte
 typedef struct Herald__Events__V1__IntegrationEdited Herald__Events__V1__IntegrationEdited;
 typedef struct Herald__Events__V1__IntegrationReset Herald__Events__V1__IntegrationReset;
 typedef struct Herald__Events__V1__IntegrationReconnected Herald__Events__V1__IntegrationReconnected;
+typedef struct Herald__Events__V1__IntegrationSecretRotated Herald__Events__V1__IntegrationSecretRotated;
+typedef struct Herald__Events__V1__EventPublished Herald__Events__V1__EventPublished;
+typedef struct Herald__Events__V1__DeliveryScheduled Herald__Events__V1__DeliveryScheduled;
+typedef struct Herald__Events__V1__DeliveryAttempted Herald__Events__V1__DeliveryAttempted;
+typedef struct Herald__Events__V1__DeliveryCancelled Herald__Events__V1__DeliveryCancelled;
+typedef struct Herald__Events__V1__DeliveryRetryRequested Herald__Events__V1__DeliveryRetryRequested;
 
 
 /* --- enums --- */
@@ -39,10 +45,14 @@ struct  Herald__Events__V1__IntegrationConnected
   char *url;
   size_t n_events;
   char **events;
+  /*
+   * Custom integrations: the Standard Webhooks signing secret, "whsec_...".
+   */
+  char *signing_secret;
 };
 #define HERALD__EVENTS__V1__INTEGRATION_CONNECTED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__integration_connected__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -85,6 +95,118 @@ struct  Herald__Events__V1__IntegrationReconnected
 #define HERALD__EVENTS__V1__INTEGRATION_RECONNECTED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__integration_reconnected__descriptor) \
     , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Type "IntegrationSecretRotated".
+ */
+struct  Herald__Events__V1__IntegrationSecretRotated
+{
+  ProtobufCMessage base;
+  char *signing_secret;
+};
+#define HERALD__EVENTS__V1__INTEGRATION_SECRET_ROTATED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__integration_secret_rotated__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Type "EventPublished"; the only event of stream "publication-<event_id>".
+ * It is appended in the same transaction as the DeliveryScheduled events of
+ * its fan-out.
+ */
+struct  Herald__Events__V1__EventPublished
+{
+  ProtobufCMessage base;
+  char *event_id;
+  char *project_id;
+  char *project_name;
+  char *event_type;
+  /*
+   * RFC 3339, UTC.
+   */
+  char *timestamp;
+  /*
+   * The published JSON object, byte for byte.
+   */
+  char *data_json;
+  size_t n_delivery_ids;
+  char **delivery_ids;
+};
+#define HERALD__EVENTS__V1__EVENT_PUBLISHED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__event_published__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * Type "DeliveryScheduled"; first event of stream "delivery-<id>".
+ */
+struct  Herald__Events__V1__DeliveryScheduled
+{
+  ProtobufCMessage base;
+  char *delivery_id;
+  char *event_id;
+  char *integration_id;
+  char *project_id;
+  char *event_type;
+  int64_t due_at_unix_ms;
+};
+#define HERALD__EVENTS__V1__DELIVERY_SCHEDULED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__delivery_scheduled__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Type "DeliveryAttempted": one attempt and what it led to.
+ */
+struct  Herald__Events__V1__DeliveryAttempted
+{
+  ProtobufCMessage base;
+  uint32_t number;
+  int64_t started_at_unix_ms;
+  uint32_t duration_ms;
+  uint32_t http_status;
+  char *error;
+  char *response_snippet;
+  char *location;
+  /*
+   * delivered | failed | exhausted
+   */
+  char *outcome;
+  /*
+   * For failed: when the next attempt is due.
+   */
+  int64_t next_attempt_at_unix_ms;
+};
+#define HERALD__EVENTS__V1__DELIVERY_ATTEMPTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__delivery_attempted__descriptor) \
+    , 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Type "DeliveryCancelled".
+ */
+struct  Herald__Events__V1__DeliveryCancelled
+{
+  ProtobufCMessage base;
+  char *reason;
+};
+#define HERALD__EVENTS__V1__DELIVERY_CANCELLED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__delivery_cancelled__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Type "DeliveryRetryRequested": a manual resend, starting a new series.
+ */
+struct  Herald__Events__V1__DeliveryRetryRequested
+{
+  ProtobufCMessage base;
+  int64_t due_at_unix_ms;
+};
+#define HERALD__EVENTS__V1__DELIVERY_RETRY_REQUESTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__delivery_retry_requested__descriptor) \
+    , 0 }
 
 
 /* Herald__Events__V1__IntegrationConnected methods */
@@ -163,6 +285,120 @@ Herald__Events__V1__IntegrationReconnected *
 void   herald__events__v1__integration_reconnected__free_unpacked
                      (Herald__Events__V1__IntegrationReconnected *message,
                       ProtobufCAllocator *allocator);
+/* Herald__Events__V1__IntegrationSecretRotated methods */
+void   herald__events__v1__integration_secret_rotated__init
+                     (Herald__Events__V1__IntegrationSecretRotated         *message);
+size_t herald__events__v1__integration_secret_rotated__get_packed_size
+                     (const Herald__Events__V1__IntegrationSecretRotated   *message);
+size_t herald__events__v1__integration_secret_rotated__pack
+                     (const Herald__Events__V1__IntegrationSecretRotated   *message,
+                      uint8_t             *out);
+size_t herald__events__v1__integration_secret_rotated__pack_to_buffer
+                     (const Herald__Events__V1__IntegrationSecretRotated   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__Events__V1__IntegrationSecretRotated *
+       herald__events__v1__integration_secret_rotated__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__events__v1__integration_secret_rotated__free_unpacked
+                     (Herald__Events__V1__IntegrationSecretRotated *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__Events__V1__EventPublished methods */
+void   herald__events__v1__event_published__init
+                     (Herald__Events__V1__EventPublished         *message);
+size_t herald__events__v1__event_published__get_packed_size
+                     (const Herald__Events__V1__EventPublished   *message);
+size_t herald__events__v1__event_published__pack
+                     (const Herald__Events__V1__EventPublished   *message,
+                      uint8_t             *out);
+size_t herald__events__v1__event_published__pack_to_buffer
+                     (const Herald__Events__V1__EventPublished   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__Events__V1__EventPublished *
+       herald__events__v1__event_published__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__events__v1__event_published__free_unpacked
+                     (Herald__Events__V1__EventPublished *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__Events__V1__DeliveryScheduled methods */
+void   herald__events__v1__delivery_scheduled__init
+                     (Herald__Events__V1__DeliveryScheduled         *message);
+size_t herald__events__v1__delivery_scheduled__get_packed_size
+                     (const Herald__Events__V1__DeliveryScheduled   *message);
+size_t herald__events__v1__delivery_scheduled__pack
+                     (const Herald__Events__V1__DeliveryScheduled   *message,
+                      uint8_t             *out);
+size_t herald__events__v1__delivery_scheduled__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryScheduled   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__Events__V1__DeliveryScheduled *
+       herald__events__v1__delivery_scheduled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__events__v1__delivery_scheduled__free_unpacked
+                     (Herald__Events__V1__DeliveryScheduled *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__Events__V1__DeliveryAttempted methods */
+void   herald__events__v1__delivery_attempted__init
+                     (Herald__Events__V1__DeliveryAttempted         *message);
+size_t herald__events__v1__delivery_attempted__get_packed_size
+                     (const Herald__Events__V1__DeliveryAttempted   *message);
+size_t herald__events__v1__delivery_attempted__pack
+                     (const Herald__Events__V1__DeliveryAttempted   *message,
+                      uint8_t             *out);
+size_t herald__events__v1__delivery_attempted__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryAttempted   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__Events__V1__DeliveryAttempted *
+       herald__events__v1__delivery_attempted__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__events__v1__delivery_attempted__free_unpacked
+                     (Herald__Events__V1__DeliveryAttempted *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__Events__V1__DeliveryCancelled methods */
+void   herald__events__v1__delivery_cancelled__init
+                     (Herald__Events__V1__DeliveryCancelled         *message);
+size_t herald__events__v1__delivery_cancelled__get_packed_size
+                     (const Herald__Events__V1__DeliveryCancelled   *message);
+size_t herald__events__v1__delivery_cancelled__pack
+                     (const Herald__Events__V1__DeliveryCancelled   *message,
+                      uint8_t             *out);
+size_t herald__events__v1__delivery_cancelled__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryCancelled   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__Events__V1__DeliveryCancelled *
+       herald__events__v1__delivery_cancelled__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__events__v1__delivery_cancelled__free_unpacked
+                     (Herald__Events__V1__DeliveryCancelled *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__Events__V1__DeliveryRetryRequested methods */
+void   herald__events__v1__delivery_retry_requested__init
+                     (Herald__Events__V1__DeliveryRetryRequested         *message);
+size_t herald__events__v1__delivery_retry_requested__get_packed_size
+                     (const Herald__Events__V1__DeliveryRetryRequested   *message);
+size_t herald__events__v1__delivery_retry_requested__pack
+                     (const Herald__Events__V1__DeliveryRetryRequested   *message,
+                      uint8_t             *out);
+size_t herald__events__v1__delivery_retry_requested__pack_to_buffer
+                     (const Herald__Events__V1__DeliveryRetryRequested   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__Events__V1__DeliveryRetryRequested *
+       herald__events__v1__delivery_retry_requested__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__events__v1__delivery_retry_requested__free_unpacked
+                     (Herald__Events__V1__DeliveryRetryRequested *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Herald__Events__V1__IntegrationConnected_Closure)
@@ -177,6 +413,24 @@ typedef void (*Herald__Events__V1__IntegrationReset_Closure)
 typedef void (*Herald__Events__V1__IntegrationReconnected_Closure)
                  (const Herald__Events__V1__IntegrationReconnected *message,
                   void *closure_data);
+typedef void (*Herald__Events__V1__IntegrationSecretRotated_Closure)
+                 (const Herald__Events__V1__IntegrationSecretRotated *message,
+                  void *closure_data);
+typedef void (*Herald__Events__V1__EventPublished_Closure)
+                 (const Herald__Events__V1__EventPublished *message,
+                  void *closure_data);
+typedef void (*Herald__Events__V1__DeliveryScheduled_Closure)
+                 (const Herald__Events__V1__DeliveryScheduled *message,
+                  void *closure_data);
+typedef void (*Herald__Events__V1__DeliveryAttempted_Closure)
+                 (const Herald__Events__V1__DeliveryAttempted *message,
+                  void *closure_data);
+typedef void (*Herald__Events__V1__DeliveryCancelled_Closure)
+                 (const Herald__Events__V1__DeliveryCancelled *message,
+                  void *closure_data);
+typedef void (*Herald__Events__V1__DeliveryRetryRequested_Closure)
+                 (const Herald__Events__V1__DeliveryRetryRequested *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -187,6 +441,12 @@ extern const ProtobufCMessageDescriptor herald__events__v1__integration_connecte
 extern const ProtobufCMessageDescriptor herald__events__v1__integration_edited__descriptor;
 extern const ProtobufCMessageDescriptor herald__events__v1__integration_reset__descriptor;
 extern const ProtobufCMessageDescriptor herald__events__v1__integration_reconnected__descriptor;
+extern const ProtobufCMessageDescriptor herald__events__v1__integration_secret_rotated__descriptor;
+extern const ProtobufCMessageDescriptor herald__events__v1__event_published__descriptor;
+extern const ProtobufCMessageDescriptor herald__events__v1__delivery_scheduled__descriptor;
+extern const ProtobufCMessageDescriptor herald__events__v1__delivery_attempted__descriptor;
+extern const ProtobufCMessageDescriptor herald__events__v1__delivery_cancelled__descriptor;
+extern const ProtobufCMessageDescriptor herald__events__v1__delivery_retry_requested__descriptor;
 
 PROTOBUF_C__END_DECLS
 

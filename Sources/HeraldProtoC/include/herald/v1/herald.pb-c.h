@@ -32,6 +32,17 @@ typedef struct Herald__V1__ProjectionStatus Herald__V1__ProjectionStatus;
 typedef struct Herald__V1__StatusResponse Herald__V1__StatusResponse;
 typedef struct Herald__V1__ReplayRequest Herald__V1__ReplayRequest;
 typedef struct Herald__V1__ReplayProgress Herald__V1__ReplayProgress;
+typedef struct Herald__V1__PublishEventRequest Herald__V1__PublishEventRequest;
+typedef struct Herald__V1__PublishEventResponse Herald__V1__PublishEventResponse;
+typedef struct Herald__V1__DeliveryAttempt Herald__V1__DeliveryAttempt;
+typedef struct Herald__V1__Delivery Herald__V1__Delivery;
+typedef struct Herald__V1__ListDeliveriesRequest Herald__V1__ListDeliveriesRequest;
+typedef struct Herald__V1__ListDeliveriesResponse Herald__V1__ListDeliveriesResponse;
+typedef struct Herald__V1__DeliveryRef Herald__V1__DeliveryRef;
+typedef struct Herald__V1__DeliveryResponse Herald__V1__DeliveryResponse;
+typedef struct Herald__V1__WatchDeliveriesRequest Herald__V1__WatchDeliveriesRequest;
+typedef struct Herald__V1__TestIntegrationResponse Herald__V1__TestIntegrationResponse;
+typedef struct Herald__V1__RotateSecretResponse Herald__V1__RotateSecretResponse;
 
 
 /* --- enums --- */
@@ -92,10 +103,18 @@ struct  Herald__V1__Integration
    * The integration stream's version: the number of its events.
    */
   uint64_t version;
+  /*
+   * Health, from the deliveries: the last attempt's time, HTTP status (0 when
+   * no response came) and error, and how many attempts in a row have failed.
+   */
+  int64_t last_attempt_at_unix_ms;
+  uint32_t last_http_status;
+  char *last_error;
+  uint32_t consecutive_failures;
 };
 #define HERALD__V1__INTEGRATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__v1__integration__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Herald__V1__ConnectIntegrationRequest
@@ -156,10 +175,15 @@ struct  Herald__V1__IntegrationResponse
    * (connect, or an edit or reconnect with a new URL). Treat it as a secret.
    */
   char *webhook_url;
+  /*
+   * A custom integration's signing secret ("whsec_..."), set only in the reply
+   * to the connect that created it.
+   */
+  char *signing_secret;
 };
 #define HERALD__V1__INTEGRATION_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__v1__integration_response__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Herald__V1__ListIntegrationsRequest
@@ -285,6 +309,202 @@ struct  Herald__V1__ReplayProgress
 #define HERALD__V1__REPLAY_PROGRESS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__v1__replay_progress__descriptor) \
     , 0, 0, 0 }
+
+
+struct  Herald__V1__PublishEventRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Chosen by the publisher; publishing the same id again returns the first
+   * result. Empty: the daemon chooses one.
+   */
+  char *event_id;
+  char *project_id;
+  char *project_name;
+  /*
+   * One of the nine event types, such as "test_case.created".
+   */
+  char *event_type;
+  /*
+   * RFC 3339 in UTC, such as "2026-08-20T10:15:00Z". Empty: now.
+   */
+  char *timestamp;
+  /*
+   * A JSON object with at least "id" and "title" strings; every other key is
+   * kept. Chat formats also use "url", "createdBy", "deletedBy", "completedBy"
+   * and "stats" {passed, failed, blocked, skipped, total}.
+   */
+  char *data_json;
+};
+#define HERALD__V1__PUBLISH_EVENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__publish_event_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Herald__V1__PublishEventResponse
+{
+  ProtobufCMessage base;
+  char *event_id;
+  /*
+   * The deliveries the event fanned out to (none when no integration
+   * subscribes).
+   */
+  size_t n_deliveries;
+  Herald__V1__Delivery **deliveries;
+  /*
+   * True when this event id had been published before: nothing new was done.
+   */
+  protobuf_c_boolean duplicate;
+};
+#define HERALD__V1__PUBLISH_EVENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__publish_event_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0 }
+
+
+struct  Herald__V1__DeliveryAttempt
+{
+  ProtobufCMessage base;
+  /*
+   * 1 for the first attempt of the delivery; manual retries continue the count.
+   */
+  uint32_t number;
+  int64_t started_at_unix_ms;
+  uint32_t duration_ms;
+  /*
+   * 0 when no response came (connection error, timeout).
+   */
+  uint32_t http_status;
+  char *error;
+  /*
+   * The start of the response body, at most 512 bytes.
+   */
+  char *response_snippet;
+  /*
+   * The Location header of a redirect, which is never followed.
+   */
+  char *location;
+  /*
+   * delivered | failed | exhausted | cancelled
+   */
+  char *outcome;
+};
+#define HERALD__V1__DELIVERY_ATTEMPT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__delivery_attempt__descriptor) \
+    , 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Herald__V1__Delivery
+{
+  ProtobufCMessage base;
+  char *id;
+  char *event_id;
+  char *integration_id;
+  char *project_id;
+  char *event_type;
+  /*
+   * pending | delivered | failed | exhausted | cancelled
+   */
+  char *status;
+  uint32_t attempt_count;
+  /*
+   * When the next attempt is due, for pending and failed deliveries.
+   */
+  int64_t next_attempt_at_unix_ms;
+  int64_t created_at_unix_ms;
+  int64_t updated_at_unix_ms;
+  uint32_t last_http_status;
+  char *last_error;
+  /*
+   * Every attempt, oldest first; only in GetDelivery and RetryDelivery replies.
+   */
+  size_t n_attempts;
+  Herald__V1__DeliveryAttempt **attempts;
+};
+#define HERALD__V1__DELIVERY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__delivery__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Herald__V1__ListDeliveriesRequest
+{
+  ProtobufCMessage base;
+  char *integration_id;
+  /*
+   * pending | delivered | failed | exhausted | cancelled; empty: all.
+   */
+  char *status;
+  char *event_type;
+  /*
+   * The most deliveries to return, newest first; 0: 100.
+   */
+  uint32_t limit;
+};
+#define HERALD__V1__LIST_DELIVERIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__list_deliveries_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Herald__V1__ListDeliveriesResponse
+{
+  ProtobufCMessage base;
+  size_t n_deliveries;
+  Herald__V1__Delivery **deliveries;
+};
+#define HERALD__V1__LIST_DELIVERIES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__list_deliveries_response__descriptor) \
+    , 0,NULL }
+
+
+struct  Herald__V1__DeliveryRef
+{
+  ProtobufCMessage base;
+  char *delivery_id;
+};
+#define HERALD__V1__DELIVERY_REF__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__delivery_ref__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Herald__V1__DeliveryResponse
+{
+  ProtobufCMessage base;
+  Herald__V1__Delivery *delivery;
+};
+#define HERALD__V1__DELIVERY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__delivery_response__descriptor) \
+    , NULL }
+
+
+struct  Herald__V1__WatchDeliveriesRequest
+{
+  ProtobufCMessage base;
+  char *integration_id;
+};
+#define HERALD__V1__WATCH_DELIVERIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__watch_deliveries_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Herald__V1__TestIntegrationResponse
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean delivered;
+  Herald__V1__DeliveryAttempt *attempt;
+};
+#define HERALD__V1__TEST_INTEGRATION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__test_integration_response__descriptor) \
+    , 0, NULL }
+
+
+struct  Herald__V1__RotateSecretResponse
+{
+  ProtobufCMessage base;
+  Herald__V1__Integration *integration;
+  char *signing_secret;
+};
+#define HERALD__V1__ROTATE_SECRET_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__v1__rotate_secret_response__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
 
 
 /* Herald__V1__StringValue methods */
@@ -610,6 +830,215 @@ Herald__V1__ReplayProgress *
 void   herald__v1__replay_progress__free_unpacked
                      (Herald__V1__ReplayProgress *message,
                       ProtobufCAllocator *allocator);
+/* Herald__V1__PublishEventRequest methods */
+void   herald__v1__publish_event_request__init
+                     (Herald__V1__PublishEventRequest         *message);
+size_t herald__v1__publish_event_request__get_packed_size
+                     (const Herald__V1__PublishEventRequest   *message);
+size_t herald__v1__publish_event_request__pack
+                     (const Herald__V1__PublishEventRequest   *message,
+                      uint8_t             *out);
+size_t herald__v1__publish_event_request__pack_to_buffer
+                     (const Herald__V1__PublishEventRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__PublishEventRequest *
+       herald__v1__publish_event_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__publish_event_request__free_unpacked
+                     (Herald__V1__PublishEventRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__PublishEventResponse methods */
+void   herald__v1__publish_event_response__init
+                     (Herald__V1__PublishEventResponse         *message);
+size_t herald__v1__publish_event_response__get_packed_size
+                     (const Herald__V1__PublishEventResponse   *message);
+size_t herald__v1__publish_event_response__pack
+                     (const Herald__V1__PublishEventResponse   *message,
+                      uint8_t             *out);
+size_t herald__v1__publish_event_response__pack_to_buffer
+                     (const Herald__V1__PublishEventResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__PublishEventResponse *
+       herald__v1__publish_event_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__publish_event_response__free_unpacked
+                     (Herald__V1__PublishEventResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__DeliveryAttempt methods */
+void   herald__v1__delivery_attempt__init
+                     (Herald__V1__DeliveryAttempt         *message);
+size_t herald__v1__delivery_attempt__get_packed_size
+                     (const Herald__V1__DeliveryAttempt   *message);
+size_t herald__v1__delivery_attempt__pack
+                     (const Herald__V1__DeliveryAttempt   *message,
+                      uint8_t             *out);
+size_t herald__v1__delivery_attempt__pack_to_buffer
+                     (const Herald__V1__DeliveryAttempt   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__DeliveryAttempt *
+       herald__v1__delivery_attempt__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__delivery_attempt__free_unpacked
+                     (Herald__V1__DeliveryAttempt *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__Delivery methods */
+void   herald__v1__delivery__init
+                     (Herald__V1__Delivery         *message);
+size_t herald__v1__delivery__get_packed_size
+                     (const Herald__V1__Delivery   *message);
+size_t herald__v1__delivery__pack
+                     (const Herald__V1__Delivery   *message,
+                      uint8_t             *out);
+size_t herald__v1__delivery__pack_to_buffer
+                     (const Herald__V1__Delivery   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__Delivery *
+       herald__v1__delivery__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__delivery__free_unpacked
+                     (Herald__V1__Delivery *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__ListDeliveriesRequest methods */
+void   herald__v1__list_deliveries_request__init
+                     (Herald__V1__ListDeliveriesRequest         *message);
+size_t herald__v1__list_deliveries_request__get_packed_size
+                     (const Herald__V1__ListDeliveriesRequest   *message);
+size_t herald__v1__list_deliveries_request__pack
+                     (const Herald__V1__ListDeliveriesRequest   *message,
+                      uint8_t             *out);
+size_t herald__v1__list_deliveries_request__pack_to_buffer
+                     (const Herald__V1__ListDeliveriesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__ListDeliveriesRequest *
+       herald__v1__list_deliveries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__list_deliveries_request__free_unpacked
+                     (Herald__V1__ListDeliveriesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__ListDeliveriesResponse methods */
+void   herald__v1__list_deliveries_response__init
+                     (Herald__V1__ListDeliveriesResponse         *message);
+size_t herald__v1__list_deliveries_response__get_packed_size
+                     (const Herald__V1__ListDeliveriesResponse   *message);
+size_t herald__v1__list_deliveries_response__pack
+                     (const Herald__V1__ListDeliveriesResponse   *message,
+                      uint8_t             *out);
+size_t herald__v1__list_deliveries_response__pack_to_buffer
+                     (const Herald__V1__ListDeliveriesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__ListDeliveriesResponse *
+       herald__v1__list_deliveries_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__list_deliveries_response__free_unpacked
+                     (Herald__V1__ListDeliveriesResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__DeliveryRef methods */
+void   herald__v1__delivery_ref__init
+                     (Herald__V1__DeliveryRef         *message);
+size_t herald__v1__delivery_ref__get_packed_size
+                     (const Herald__V1__DeliveryRef   *message);
+size_t herald__v1__delivery_ref__pack
+                     (const Herald__V1__DeliveryRef   *message,
+                      uint8_t             *out);
+size_t herald__v1__delivery_ref__pack_to_buffer
+                     (const Herald__V1__DeliveryRef   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__DeliveryRef *
+       herald__v1__delivery_ref__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__delivery_ref__free_unpacked
+                     (Herald__V1__DeliveryRef *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__DeliveryResponse methods */
+void   herald__v1__delivery_response__init
+                     (Herald__V1__DeliveryResponse         *message);
+size_t herald__v1__delivery_response__get_packed_size
+                     (const Herald__V1__DeliveryResponse   *message);
+size_t herald__v1__delivery_response__pack
+                     (const Herald__V1__DeliveryResponse   *message,
+                      uint8_t             *out);
+size_t herald__v1__delivery_response__pack_to_buffer
+                     (const Herald__V1__DeliveryResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__DeliveryResponse *
+       herald__v1__delivery_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__delivery_response__free_unpacked
+                     (Herald__V1__DeliveryResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__WatchDeliveriesRequest methods */
+void   herald__v1__watch_deliveries_request__init
+                     (Herald__V1__WatchDeliveriesRequest         *message);
+size_t herald__v1__watch_deliveries_request__get_packed_size
+                     (const Herald__V1__WatchDeliveriesRequest   *message);
+size_t herald__v1__watch_deliveries_request__pack
+                     (const Herald__V1__WatchDeliveriesRequest   *message,
+                      uint8_t             *out);
+size_t herald__v1__watch_deliveries_request__pack_to_buffer
+                     (const Herald__V1__WatchDeliveriesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__WatchDeliveriesRequest *
+       herald__v1__watch_deliveries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__watch_deliveries_request__free_unpacked
+                     (Herald__V1__WatchDeliveriesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__TestIntegrationResponse methods */
+void   herald__v1__test_integration_response__init
+                     (Herald__V1__TestIntegrationResponse         *message);
+size_t herald__v1__test_integration_response__get_packed_size
+                     (const Herald__V1__TestIntegrationResponse   *message);
+size_t herald__v1__test_integration_response__pack
+                     (const Herald__V1__TestIntegrationResponse   *message,
+                      uint8_t             *out);
+size_t herald__v1__test_integration_response__pack_to_buffer
+                     (const Herald__V1__TestIntegrationResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__TestIntegrationResponse *
+       herald__v1__test_integration_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__test_integration_response__free_unpacked
+                     (Herald__V1__TestIntegrationResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Herald__V1__RotateSecretResponse methods */
+void   herald__v1__rotate_secret_response__init
+                     (Herald__V1__RotateSecretResponse         *message);
+size_t herald__v1__rotate_secret_response__get_packed_size
+                     (const Herald__V1__RotateSecretResponse   *message);
+size_t herald__v1__rotate_secret_response__pack
+                     (const Herald__V1__RotateSecretResponse   *message,
+                      uint8_t             *out);
+size_t herald__v1__rotate_secret_response__pack_to_buffer
+                     (const Herald__V1__RotateSecretResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Herald__V1__RotateSecretResponse *
+       herald__v1__rotate_secret_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   herald__v1__rotate_secret_response__free_unpacked
+                     (Herald__V1__RotateSecretResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Herald__V1__StringValue_Closure)
@@ -663,6 +1092,39 @@ typedef void (*Herald__V1__ReplayRequest_Closure)
 typedef void (*Herald__V1__ReplayProgress_Closure)
                  (const Herald__V1__ReplayProgress *message,
                   void *closure_data);
+typedef void (*Herald__V1__PublishEventRequest_Closure)
+                 (const Herald__V1__PublishEventRequest *message,
+                  void *closure_data);
+typedef void (*Herald__V1__PublishEventResponse_Closure)
+                 (const Herald__V1__PublishEventResponse *message,
+                  void *closure_data);
+typedef void (*Herald__V1__DeliveryAttempt_Closure)
+                 (const Herald__V1__DeliveryAttempt *message,
+                  void *closure_data);
+typedef void (*Herald__V1__Delivery_Closure)
+                 (const Herald__V1__Delivery *message,
+                  void *closure_data);
+typedef void (*Herald__V1__ListDeliveriesRequest_Closure)
+                 (const Herald__V1__ListDeliveriesRequest *message,
+                  void *closure_data);
+typedef void (*Herald__V1__ListDeliveriesResponse_Closure)
+                 (const Herald__V1__ListDeliveriesResponse *message,
+                  void *closure_data);
+typedef void (*Herald__V1__DeliveryRef_Closure)
+                 (const Herald__V1__DeliveryRef *message,
+                  void *closure_data);
+typedef void (*Herald__V1__DeliveryResponse_Closure)
+                 (const Herald__V1__DeliveryResponse *message,
+                  void *closure_data);
+typedef void (*Herald__V1__WatchDeliveriesRequest_Closure)
+                 (const Herald__V1__WatchDeliveriesRequest *message,
+                  void *closure_data);
+typedef void (*Herald__V1__TestIntegrationResponse_Closure)
+                 (const Herald__V1__TestIntegrationResponse *message,
+                  void *closure_data);
+typedef void (*Herald__V1__RotateSecretResponse_Closure)
+                 (const Herald__V1__RotateSecretResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -706,6 +1168,34 @@ struct Herald__V1__Herald_Service
                  const Herald__V1__ReplayRequest *input,
                  Herald__V1__ReplayProgress_Closure closure,
                  void *closure_data);
+  void (*publish_event)(Herald__V1__Herald_Service *service,
+                        const Herald__V1__PublishEventRequest *input,
+                        Herald__V1__PublishEventResponse_Closure closure,
+                        void *closure_data);
+  void (*list_deliveries)(Herald__V1__Herald_Service *service,
+                          const Herald__V1__ListDeliveriesRequest *input,
+                          Herald__V1__ListDeliveriesResponse_Closure closure,
+                          void *closure_data);
+  void (*get_delivery)(Herald__V1__Herald_Service *service,
+                       const Herald__V1__DeliveryRef *input,
+                       Herald__V1__DeliveryResponse_Closure closure,
+                       void *closure_data);
+  void (*retry_delivery)(Herald__V1__Herald_Service *service,
+                         const Herald__V1__DeliveryRef *input,
+                         Herald__V1__DeliveryResponse_Closure closure,
+                         void *closure_data);
+  void (*watch_deliveries)(Herald__V1__Herald_Service *service,
+                           const Herald__V1__WatchDeliveriesRequest *input,
+                           Herald__V1__Delivery_Closure closure,
+                           void *closure_data);
+  void (*test_integration)(Herald__V1__Herald_Service *service,
+                           const Herald__V1__IntegrationRef *input,
+                           Herald__V1__TestIntegrationResponse_Closure closure,
+                           void *closure_data);
+  void (*rotate_secret)(Herald__V1__Herald_Service *service,
+                        const Herald__V1__IntegrationRef *input,
+                        Herald__V1__RotateSecretResponse_Closure closure,
+                        void *closure_data);
 };
 typedef void (*Herald__V1__Herald_ServiceDestroy)(Herald__V1__Herald_Service *);
 void herald__v1__herald__init (Herald__V1__Herald_Service *service,
@@ -722,7 +1212,14 @@ void herald__v1__herald__init (Herald__V1__Herald_Service *service,
       function_prefix__ ## list_integrations,\
       function_prefix__ ## read_events,\
       function_prefix__ ## get_status,\
-      function_prefix__ ## replay  }
+      function_prefix__ ## replay,\
+      function_prefix__ ## publish_event,\
+      function_prefix__ ## list_deliveries,\
+      function_prefix__ ## get_delivery,\
+      function_prefix__ ## retry_delivery,\
+      function_prefix__ ## watch_deliveries,\
+      function_prefix__ ## test_integration,\
+      function_prefix__ ## rotate_secret  }
 void herald__v1__herald__connect_integration(ProtobufCService *service,
                                              const Herald__V1__ConnectIntegrationRequest *input,
                                              Herald__V1__IntegrationResponse_Closure closure,
@@ -759,6 +1256,34 @@ void herald__v1__herald__replay(ProtobufCService *service,
                                 const Herald__V1__ReplayRequest *input,
                                 Herald__V1__ReplayProgress_Closure closure,
                                 void *closure_data);
+void herald__v1__herald__publish_event(ProtobufCService *service,
+                                       const Herald__V1__PublishEventRequest *input,
+                                       Herald__V1__PublishEventResponse_Closure closure,
+                                       void *closure_data);
+void herald__v1__herald__list_deliveries(ProtobufCService *service,
+                                         const Herald__V1__ListDeliveriesRequest *input,
+                                         Herald__V1__ListDeliveriesResponse_Closure closure,
+                                         void *closure_data);
+void herald__v1__herald__get_delivery(ProtobufCService *service,
+                                      const Herald__V1__DeliveryRef *input,
+                                      Herald__V1__DeliveryResponse_Closure closure,
+                                      void *closure_data);
+void herald__v1__herald__retry_delivery(ProtobufCService *service,
+                                        const Herald__V1__DeliveryRef *input,
+                                        Herald__V1__DeliveryResponse_Closure closure,
+                                        void *closure_data);
+void herald__v1__herald__watch_deliveries(ProtobufCService *service,
+                                          const Herald__V1__WatchDeliveriesRequest *input,
+                                          Herald__V1__Delivery_Closure closure,
+                                          void *closure_data);
+void herald__v1__herald__test_integration(ProtobufCService *service,
+                                          const Herald__V1__IntegrationRef *input,
+                                          Herald__V1__TestIntegrationResponse_Closure closure,
+                                          void *closure_data);
+void herald__v1__herald__rotate_secret(ProtobufCService *service,
+                                       const Herald__V1__IntegrationRef *input,
+                                       Herald__V1__RotateSecretResponse_Closure closure,
+                                       void *closure_data);
 
 /* --- descriptors --- */
 
@@ -779,6 +1304,17 @@ extern const ProtobufCMessageDescriptor herald__v1__projection_status__descripto
 extern const ProtobufCMessageDescriptor herald__v1__status_response__descriptor;
 extern const ProtobufCMessageDescriptor herald__v1__replay_request__descriptor;
 extern const ProtobufCMessageDescriptor herald__v1__replay_progress__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__publish_event_request__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__publish_event_response__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__delivery_attempt__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__delivery__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__list_deliveries_request__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__list_deliveries_response__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__delivery_ref__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__delivery_response__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__watch_deliveries_request__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__test_integration_response__descriptor;
+extern const ProtobufCMessageDescriptor herald__v1__rotate_secret_response__descriptor;
 extern const ProtobufCServiceDescriptor herald__v1__herald__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -1,0 +1,135 @@
+/// The identity of one delivery: one event to one integration. It is also the `webhook-id` header,
+/// the same on every attempt.
+public struct DeliveryID: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public var stream: String { "delivery-\(rawValue)" }
+
+    public static func random(now: UInt64) -> DeliveryID {
+        DeliveryID("dlv_" + IntegrationID.random(now: now).rawValue.dropFirst(4))
+    }
+}
+
+/// Where a delivery stands. Pending → Delivered | Failed (will retry) → Exhausted | Cancelled.
+public enum DeliveryStatus: String, Sendable, CaseIterable, Codable {
+    case pending, delivered, failed, exhausted, cancelled
+
+    /// A delivery in these states still has an attempt to come.
+    public var isOpen: Bool { self == .pending || self == .failed }
+}
+
+/// What happened to a delivery: the facts stored in its stream.
+public enum DeliveryEvent: Equatable, Sendable {
+    case scheduled(Scheduled)
+    case attempted(Attempt)
+    case cancelled(reason: String)
+    case retryRequested(dueAt: Int64)
+
+    public struct Scheduled: Equatable, Sendable {
+        public var id: DeliveryID
+        public var eventID: String
+        public var integrationID: IntegrationID
+        public var projectID: String
+        public var eventType: EventType
+        public var dueAt: Int64
+
+        public init(id: DeliveryID, eventID: String, integrationID: IntegrationID, projectID: String, eventType: EventType, dueAt: Int64) {
+            self.id = id
+            self.eventID = eventID
+            self.integrationID = integrationID
+            self.projectID = projectID
+            self.eventType = eventType
+            self.dueAt = dueAt
+        }
+    }
+
+    public struct Attempt: Equatable, Sendable {
+        public enum Outcome: String, Sendable { case delivered, failed, exhausted, cancelled }
+        public var number: UInt32
+        public var startedAt: Int64
+        public var durationMilliseconds: UInt32
+        /// 0 when no response came.
+        public var httpStatus: UInt32
+        public var error: String
+        public var responseSnippet: String
+        public var location: String
+        public var outcome: Outcome
+        /// For `.failed`: when the next attempt is due.
+        public var nextAttemptAt: Int64
+
+        public init(number: UInt32, startedAt: Int64, durationMilliseconds: UInt32, httpStatus: UInt32, error: String,
+                    responseSnippet: String, location: String, outcome: Outcome, nextAttemptAt: Int64) {
+            self.number = number
+            self.startedAt = startedAt
+            self.durationMilliseconds = durationMilliseconds
+            self.httpStatus = httpStatus
+            self.error = error
+            self.responseSnippet = responseSnippet
+            self.location = location
+            self.outcome = outcome
+            self.nextAttemptAt = nextAttemptAt
+        }
+    }
+
+    public var typeName: String {
+        switch self {
+        case .scheduled: "DeliveryScheduled"
+        case .attempted: "DeliveryAttempted"
+        case .cancelled: "DeliveryCancelled"
+        case .retryRequested: "DeliveryRetryRequested"
+        }
+    }
+}
+
+/// A delivery as its events have made it.
+public struct Delivery: Equatable, Sendable {
+    public var id: DeliveryID
+    public var eventID: String
+    public var integrationID: IntegrationID
+    public var projectID: String
+    public var eventType: EventType
+    public var status: DeliveryStatus
+    public var attemptCount: UInt32
+    /// Attempts since the series began (a manual retry starts a new one); the retry schedule counts these.
+    public var seriesAttempts: UInt32
+    /// When the next attempt is due, while the delivery is open.
+    public var nextAttemptAt: Int64?
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var lastHTTPStatus: UInt32
+    public var lastError: String
+    public var version: UInt64
+
+    public static func evolve(_ state: Delivery?, _ event: DeliveryEvent, recordedAt: Int64) -> Delivery? {
+        if case .scheduled(let s) = event {
+            return Delivery(
+                id: s.id, eventID: s.eventID, integrationID: s.integrationID, projectID: s.projectID, eventType: s.eventType,
+                status: .pending, attemptCount: 0, seriesAttempts: 0, nextAttemptAt: s.dueAt, createdAt: recordedAt,
+                updatedAt: recordedAt, lastHTTPStatus: 0, lastError: "", version: (state?.version ?? 0) + 1)
+        }
+        guard var next = state else { return nil }
+        switch event {
+        case .scheduled:
+            break
+        case .attempted(let attempt):
+            next.attemptCount = max(next.attemptCount, attempt.number)
+            next.seriesAttempts += 1
+            next.lastHTTPStatus = attempt.httpStatus
+            next.lastError = attempt.error
+            switch attempt.outcome {
+            case .delivered: (next.status, next.nextAttemptAt) = (.delivered, nil)
+            case .failed: (next.status, next.nextAttemptAt) = (.failed, attempt.nextAttemptAt)
+            case .exhausted: (next.status, next.nextAttemptAt) = (.exhausted, nil)
+            case .cancelled: break  // the attempt was in flight when the delivery was cancelled
+            }
+        case .cancelled:
+            (next.status, next.nextAttemptAt) = (.cancelled, nil)
+        case .retryRequested(let dueAt):
+            (next.status, next.nextAttemptAt, next.seriesAttempts) = (.pending, dueAt, 0)
+        }
+        next.updatedAt = recordedAt
+        next.version += 1
+        return next
+    }
+}

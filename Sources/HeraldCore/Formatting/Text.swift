@@ -1,0 +1,88 @@
+/// Text helpers the formatters share: cutting to a platform's limit, and escaping untrusted text.
+enum Text {
+    /// At most `limit` characters; a cut is marked with an ellipsis. Whitespace at either end goes.
+    static func truncate(_ text: String, _ limit: Int) -> String {
+        let trimmed = String(text.trimmingSpaces)
+        guard trimmed.count > limit else { return trimmed }
+        guard limit > 1 else { return String(trimmed.prefix(limit)) }
+        return String(trimmed.prefix(limit - 1)).trimmingSpaces + "…"
+    }
+
+    /// Slack's three entities: with them escaped, `<!channel>`, `<@U123>` and `<https://x|y>` are
+    /// shown as typed instead of pinging or linking.
+    static func slack(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Discord markdown, escaped with backslashes (as discord.js's escapeMarkdown does), and
+    /// mentions broken with a zero-width space, so that neither formatting nor a masked link
+    /// nor `@everyone` survives.
+    static func discord(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "\\", "*", "_", "~", "`", "|", ">", "#", "-", "[", "]", "(", ")":
+                out.append("\\")
+                out.append(character)
+            case "@":
+                out += "@\u{200B}"
+            default:
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// HTML, for Google Chat card text.
+    static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Google Chat's plain `text` has no escape: angle brackets (which make `<users/all>` a
+    /// mention) become look-alikes, and its formatting characters lose their meaning.
+    static func googleChatPlain(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "<": out += "‹"
+            case ">": out += "›"
+            case "*", "_", "~", "`": out += "\u{200B}" + String(character)
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Only http and https links are offered to a chat, and only short ones.
+    static func link(_ url: String?) -> String? {
+        guard let url, url.count <= 2000 else { return nil }
+        let lower = url.lowercased()
+        guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+              !url.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" || $0.isNewline })
+        else { return nil }
+        return url
+    }
+}

@@ -1,0 +1,91 @@
+import Testing
+@testable import HeraldCore
+
+@Suite struct DeliveryDeciderTests {
+    let decider = DeliveryDecider()
+
+    func delivery(status: DeliveryStatus = .pending, attempts: UInt32 = 0, series: UInt32 = 0) -> Delivery {
+        Delivery(id: DeliveryID("dlv_1"), eventID: "e", integrationID: IntegrationID("int_1"), projectID: "P",
+                 eventType: .testCaseCreated, status: status, attemptCount: attempts, seriesAttempts: series,
+                 nextAttemptAt: 0, createdAt: 0, updatedAt: 0, lastHTTPStatus: 0, lastError: "", version: 1)
+    }
+
+    func integration(_ id: String, project: String = "P", status: Integration.Status = .connected,
+                     events: [EventType] = [.testCaseCreated]) -> Integration {
+        Integration(id: IntegrationID(id), projectID: project, platform: .custom, name: id, url: "https://x.test/\(id)",
+                    events: events, status: status, createdAt: 0, updatedAt: 0, version: 1)
+    }
+
+    @Test func fanOutPicksConnectedSubscribedIntegrationsOfTheProject() {
+        let event = PublishedEvent(eventID: "e", projectID: "P", projectName: "P", type: .testCaseCreated,
+                                   timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"1","title":"t"}"#)
+        var n = 0
+        let scheduled = decider.fanOut(event, to: [
+            integration("a"), integration("b", project: "Q"), integration("c", status: .reset),
+            integration("d", events: [.testPlanCreated]), integration("e", events: [.testPlanCreated, .testCaseCreated]),
+        ], now: 5) { n += 1; return DeliveryID("d\(n)") }
+        #expect(scheduled.map(\.integrationID.rawValue) == ["a", "e"])
+        #expect(scheduled.allSatisfy { $0.dueAt == 5 && $0.eventID == "e" })
+    }
+
+    @Test func theScheduleRunsFiveRetriesThenExhausts() {
+        var state: Delivery? = delivery()
+        var waits: [Int64] = []
+        var clock: Int64 = 1_000
+        for _ in 1...6 {
+            let events = decider.recordAttempt(AttemptResult(httpStatus: 500, duration: .milliseconds(10)), startedAt: clock, on: state!)
+            state = events.reduce(state) { Delivery.evolve($0, $1, recordedAt: clock) }
+            if let next = state?.nextAttemptAt { waits.append(next - clock - 10); clock = next }
+        }
+        #expect(waits == [60_000, 300_000, 1_800_000, 7_200_000, 28_800_000])
+        #expect(state?.status == .exhausted)
+        #expect(state?.attemptCount == 6)
+    }
+
+    @Test func outcomesByStatus() {
+        let policy = RetryPolicy.standard
+        #expect(policy.outcome(of: .init(httpStatus: 204, duration: .zero), seriesAttempt: 1, finishedAt: 0).0 == .delivered)
+        #expect(policy.outcome(of: .init(httpStatus: nil, error: "timeout", duration: .zero), seriesAttempt: 1, finishedAt: 0).0 == .failed)
+        #expect(policy.outcome(of: .init(httpStatus: 503, duration: .zero), seriesAttempt: 5, finishedAt: 0).0 == .failed)
+        #expect(policy.outcome(of: .init(httpStatus: 503, duration: .zero), seriesAttempt: 6, finishedAt: 0).0 == .exhausted)
+        #expect(policy.outcome(of: .init(httpStatus: 301, location: "https://x", duration: .zero), seriesAttempt: 1, finishedAt: 0).0 == .exhausted)
+        #expect(policy.outcome(of: .init(httpStatus: 404, duration: .zero), seriesAttempt: 1, finishedAt: 0).0 == .exhausted)
+    }
+
+    @Test func retryAfterWinsWhenLaterAndIsCapped() {
+        let policy = RetryPolicy.standard
+        let later = policy.outcome(of: .init(httpStatus: 429, retryAfter: .seconds(120), duration: .zero), seriesAttempt: 1, finishedAt: 0)
+        #expect(later == (.failed, 120_000))
+        let sooner = policy.outcome(of: .init(httpStatus: 429, retryAfter: .seconds(5), duration: .zero), seriesAttempt: 1, finishedAt: 0)
+        #expect(sooner == (.failed, 60_000))
+        let hostile = policy.outcome(of: .init(httpStatus: 429, retryAfter: .seconds(9_999_999), duration: .zero), seriesAttempt: 1, finishedAt: 0)
+        #expect(hostile == (.failed, 86_400_000))
+    }
+
+    @Test func cancelAndRetry() throws {
+        #expect(decider.cancel(delivery(status: .failed), reason: "r") == [.cancelled(reason: "r")])
+        #expect(decider.cancel(delivery(status: .delivered), reason: "r").isEmpty)
+        #expect(try decider.retry(delivery(status: .exhausted, attempts: 6, series: 6), now: 9) == [.retryRequested(dueAt: 9)])
+        #expect(throws: DomainError.self) { try decider.retry(delivery(status: .pending), now: 9) }
+        let retried = Delivery.evolve(delivery(status: .exhausted, attempts: 6, series: 6), .retryRequested(dueAt: 9), recordedAt: 9)
+        #expect(retried?.status == .pending && retried?.seriesAttempts == 0 && retried?.attemptCount == 6)
+    }
+
+    @Test func anAttemptThatLandsAfterCancellationKeepsItCancelled() {
+        let cancelled = delivery(status: .cancelled)
+        let events = decider.recordAttempt(AttemptResult(httpStatus: 200, duration: .zero), startedAt: 0, on: cancelled)
+        guard case .attempted(let attempt) = events.first else {
+            Issue.record("no attempt recorded")
+            return
+        }
+        #expect(attempt.outcome == .cancelled)
+        #expect(Delivery.evolve(cancelled, events[0], recordedAt: 1)?.status == .cancelled)
+    }
+
+    @Test func schedulesParse() throws {
+        #expect(try RetryPolicy.parseSchedule("1m,5m,30m,2h,8h") == RetryPolicy.standard.schedule)
+        #expect(try RetryPolicy.parseSchedule("10ms, 1s") == [.milliseconds(10), .seconds(1)])
+        #expect(throws: DomainError.self) { try RetryPolicy.parseSchedule("1x") }
+        #expect(throws: DomainError.self) { try RetryPolicy.parseSchedule("") }
+    }
+}

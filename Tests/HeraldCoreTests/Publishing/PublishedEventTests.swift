@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import HeraldCore
+
+@Suite struct PublishedEventTests {
+    func validate(type: String = "test_case.created", timestamp: String = "", data: String = #"{"id":"TC-1","title":"t"}"#,
+                  id: String = "e1", project: String = "P") throws(DomainError) -> PublishedEvent {
+        try PublishedEvent.validate(eventID: id, projectID: project, projectName: "", eventType: type, timestamp: timestamp,
+                                    dataJSON: data, newID: { "generated" }, now: Date(timeIntervalSince1970: 1_787_220_900))
+    }
+
+    @Test func defaultsAndNormalisation() throws {
+        let event = try validate(timestamp: "2026-08-20T10:15:00.250+00:00", id: "")
+        #expect(event.eventID == "generated")
+        #expect(event.projectName == "P")
+        #expect(event.timestamp == "2026-08-20T10:15:00.250Z")
+        #expect(try validate().timestamp == "2026-08-20T10:15:00Z")
+    }
+
+    static let invalid: [(String, String, String, String)] = [
+        ("test_case.updated", "", #"{"id":"1","title":"t"}"#, "unknown event type"),
+        ("test_case.created", "2026-08-20T10:15:00+02:00", #"{"id":"1","title":"t"}"#, "UTC"),
+        ("test_case.created", "yesterday", #"{"id":"1","title":"t"}"#, "RFC 3339"),
+        ("test_case.created", "", #"["id"]"#, "JSON object"),
+        ("test_case.created", "", #"{"title":"t"}"#, "data.id is required"),
+        ("test_case.created", "", #"{"id":"1","title":""}"#, "data.title is required"),
+        ("test_case.created", "", "{", "JSON object"),
+    ]
+
+    @Test(arguments: invalid)
+    func refuses(_ type: String, _ timestamp: String, _ data: String, _ message: String) {
+        #expect { try validate(type: type, timestamp: timestamp, data: data) } throws: {
+            ($0 as? DomainError)?.message.contains(message) == true
+        }
+    }
+
+    @Test func keepsEveryKey() throws {
+        let data = #"{"id":7,"title":"t","custom":{"nested":[1,2]},"url":"https://x.test"}"#
+        let event = try validate(data: data)
+        #expect(event.dataJSON == data)
+        #expect(event.notification.data.id == "7")
+        #expect(event.notification.link == "https://x.test")
+    }
+}
