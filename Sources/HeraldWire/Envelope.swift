@@ -104,3 +104,13 @@ public enum Method {
     public static let getStatus = prefix + "GetStatus"
     public static let replay = prefix + "Replay"
 }
+
+extension Method {
+    public static let publishEvent = prefix + "PublishEvent"
+    public static let listDeliveries = prefix + "ListDeliveries"
+    public static let getDelivery = prefix + "GetDelivery"
+    public static let retryDelivery = prefix + "RetryDelivery"
+    public static let watchDeliveries = prefix + "WatchDeliveries"
+    public static let testIntegration = prefix + "TestIntegration"
+    public static let rotateSecret = prefix + "RotateSecret"
+}

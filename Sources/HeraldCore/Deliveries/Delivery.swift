@@ -101,6 +101,25 @@ public struct Delivery: Equatable, Sendable {
     public var lastError: String
     public var version: UInt64
 
+    public init(id: DeliveryID, eventID: String, integrationID: IntegrationID, projectID: String, eventType: EventType,
+                status: DeliveryStatus, attemptCount: UInt32, seriesAttempts: UInt32, nextAttemptAt: Int64?, createdAt: Int64,
+                updatedAt: Int64, lastHTTPStatus: UInt32, lastError: String, version: UInt64) {
+        self.id = id
+        self.eventID = eventID
+        self.integrationID = integrationID
+        self.projectID = projectID
+        self.eventType = eventType
+        self.status = status
+        self.attemptCount = attemptCount
+        self.seriesAttempts = seriesAttempts
+        self.nextAttemptAt = nextAttemptAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.lastHTTPStatus = lastHTTPStatus
+        self.lastError = lastError
+        self.version = version
+    }
+
     public static func evolve(_ state: Delivery?, _ event: DeliveryEvent, recordedAt: Int64) -> Delivery? {
         if case .scheduled(let s) = event {
             return Delivery(

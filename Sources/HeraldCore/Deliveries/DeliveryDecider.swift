@@ -60,7 +60,7 @@ public struct DeliveryDecider: Sendable {
         case .edited(let edit):
             guard let events = edit.events else { return [] }
             return open.filter { !events.contains($0.eventType) }.map { ($0, "event type no longer subscribed") }
-        case .connected, .reconnected:
+        case .connected, .reconnected, .secretRotated:
             return []
         }
     }

@@ -22,10 +22,28 @@ public struct Integration: Equatable, Sendable {
     public var updatedAt: Int64
     /// The number of events in the integration's stream.
     public var version: UInt64
+    /// A custom integration's signing secret ("whsec_…"); "" for chat platforms. A secret.
+    public var signingSecret: String
+    /// How its deliveries have gone. The deliveries projection keeps this; commands don't touch it.
+    public var health = Health()
+
+    public struct Health: Equatable, Sendable {
+        public var lastAttemptAt: Int64 = 0
+        public var lastHTTPStatus: UInt32 = 0
+        public var lastError = ""
+        public var consecutiveFailures: UInt32 = 0
+
+        public init(lastAttemptAt: Int64 = 0, lastHTTPStatus: UInt32 = 0, lastError: String = "", consecutiveFailures: UInt32 = 0) {
+            self.lastAttemptAt = lastAttemptAt
+            self.lastHTTPStatus = lastHTTPStatus
+            self.lastError = lastError
+            self.consecutiveFailures = consecutiveFailures
+        }
+    }
 
     public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String,
                 events: [EventType], status: Status, createdAt: Int64, updatedAt: Int64, version: UInt64,
-                maskedURL: String? = nil) {
+                maskedURL: String? = nil, signingSecret: String = "") {
         self.id = id
         self.projectID = projectID
         self.platform = platform
@@ -37,6 +55,7 @@ public struct Integration: Equatable, Sendable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.version = version
+        self.signingSecret = signingSecret
     }
 
     /// Folds one event into the state. `recordedAt` is the event's time in the log.
@@ -45,7 +64,8 @@ public struct Integration: Equatable, Sendable {
             return Integration(
                 id: connected.id, projectID: connected.projectID, platform: connected.platform,
                 name: connected.name, url: connected.url, events: connected.events, status: .connected,
-                createdAt: recordedAt, updatedAt: recordedAt, version: (state?.version ?? 0) + 1)
+                createdAt: recordedAt, updatedAt: recordedAt, version: (state?.version ?? 0) + 1,
+                signingSecret: connected.signingSecret)
         }
         guard var next = state else { return nil }
         switch event {
@@ -60,6 +80,8 @@ public struct Integration: Equatable, Sendable {
         case .reconnected(let url):
             next.status = .connected
             if let url { next.url = url }
+        case .secretRotated(let secret):
+            next.signingSecret = secret
         }
         next.updatedAt = recordedAt
         next.version += 1

@@ -4,6 +4,8 @@ public enum IntegrationCommand: Sendable {
     case edit(Edit)
     case reset
     case reconnect(url: String?)
+    /// Custom integrations only: sign with `secret` from now on.
+    case rotateSecret(secret: String)
 
     public struct Connect: Sendable {
         public var id: IntegrationID
@@ -12,8 +14,12 @@ public enum IntegrationCommand: Sendable {
         public var name: String
         public var url: String
         public var events: [String]
+        /// Used when the platform is custom: the new integration's signing secret.
+        public var signingSecret: String
 
-        public init(id: IntegrationID, projectID: String, platform: String, name: String, url: String, events: [String]) {
+        public init(id: IntegrationID, projectID: String, platform: String, name: String, url: String, events: [String],
+                    signingSecret: String = "") {
+            self.signingSecret = signingSecret
             self.id = id
             self.projectID = projectID
             self.platform = platform

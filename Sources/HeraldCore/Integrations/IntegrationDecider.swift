@@ -21,6 +21,7 @@ public struct IntegrationDecider: Sendable {
         case edit(IntegrationEvent.Edited)
         case reset
         case reconnect(url: String?)
+        case rotateSecret(secret: String)
     }
 
     /// Validates and decides in one step. For `.connect`, `state` is the integration of the same
@@ -40,7 +41,8 @@ public struct IntegrationDecider: Sendable {
             let name = try validName(connect.name)
             let events = try EventType.subscription(connect.events)
             let url = try validURL(connect.url, platform)
-            return .connect(.init(id: connect.id, projectID: projectID, platform: platform, name: name, url: url, events: events))
+            return .connect(.init(id: connect.id, projectID: projectID, platform: platform, name: name, url: url, events: events,
+                                  signingSecret: platform == .custom ? connect.signingSecret : ""))
         case .edit(let edit):
             guard edit.name != nil || edit.url != nil || edit.events != nil else {
                 throw .invalidArgument("nothing to edit: give a name, url or events")
@@ -53,6 +55,11 @@ public struct IntegrationDecider: Sendable {
             return .reset
         case .reconnect(let url):
             return .reconnect(url: try url.map { (raw) throws(DomainError) in try validURL(raw, required(platform)) })
+        case .rotateSecret(let secret):
+            guard try required(platform) == .custom else {
+                throw .failedPrecondition("only custom integrations sign their requests; this one has no secret to rotate")
+            }
+            return .rotateSecret(secret: secret)
         }
     }
 
@@ -88,6 +95,8 @@ public struct IntegrationDecider: Sendable {
                 throw .failedPrecondition("integration \(current.id) is connected; change its URL with edit, not reconnect")
             }
             return [.reconnected(url: url == current.url ? nil : url)]
+        case .rotateSecret(let secret):
+            return [.secretRotated(secret: secret)]
         }
     }
 

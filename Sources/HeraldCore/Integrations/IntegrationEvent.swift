@@ -4,6 +4,7 @@ public enum IntegrationEvent: Equatable, Sendable {
     case edited(Edited)
     case reset
     case reconnected(url: String?)
+    case secretRotated(secret: String)
 
     public struct Connected: Equatable, Sendable {
         public var id: IntegrationID
@@ -12,14 +13,18 @@ public enum IntegrationEvent: Equatable, Sendable {
         public var name: String
         public var url: String
         public var events: [EventType]
+        /// Custom integrations sign what they send with this Standard Webhooks secret; "" otherwise.
+        public var signingSecret: String
 
-        public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String, events: [EventType]) {
+        public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String, events: [EventType],
+                    signingSecret: String = "") {
             self.id = id
             self.projectID = projectID
             self.platform = platform
             self.name = name
             self.url = url
             self.events = events
+            self.signingSecret = signingSecret
         }
     }
 
@@ -43,6 +48,7 @@ public enum IntegrationEvent: Equatable, Sendable {
         case .edited: "IntegrationEdited"
         case .reset: "IntegrationReset"
         case .reconnected: "IntegrationReconnected"
+        case .secretRotated: "IntegrationSecretRotated"
         }
     }
 }

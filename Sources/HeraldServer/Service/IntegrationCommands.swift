@@ -23,6 +23,8 @@ public struct IntegrationCommands: Sendable {
     public struct Outcome: Sendable {
         public let integration: Integration
         public let setURL: Bool
+        /// The reply shows the signing secret: this command created or rotated it.
+        public var setSecret = false
     }
 
     public typealias Completion = @Sendable (Result<Outcome, any Error>) -> Void
@@ -31,7 +33,7 @@ public struct IntegrationCommands: Sendable {
         let id = IntegrationID.random(now: UInt64(EventStore.systemClock()))
         let command = IntegrationCommand.connect(.init(
             id: id, projectID: request.projectId, platform: request.platform, name: request.name, url: request.url,
-            events: request.events))
+            events: request.events, signingSecret: SigningSecret.random()))
         execute(command, on: id, platform: nil, deadline: deadline, completion)
     }
 
@@ -42,6 +44,10 @@ public struct IntegrationCommands: Sendable {
 
     public func reset(_ id: IntegrationID, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
         execute(.reset, on: id, deadline: deadline, completion)
+    }
+
+    public func rotateSecret(_ id: IntegrationID, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
+        execute(.rotateSecret(secret: SigningSecret.random()), on: id, deadline: deadline, completion)
     }
 
     public func reconnect(_ request: V1.ReconnectIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
@@ -101,10 +107,27 @@ public struct IntegrationCommands: Sendable {
             case .connected: true
             case .edited(let edit): edit.url != nil
             case .reconnected(let url): url != nil
-            case .reset: false
+            case .reset, .secretRotated: false
             }
         }
-        return Outcome(integration: after, setURL: setURL)
+        let setSecret = events.contains { event in
+            switch event {
+            case .connected(let connected): !connected.signingSecret.isEmpty
+            case .secretRotated: true
+            default: false
+            }
+        }
+        // A reset cancels the integration's open deliveries, and an edit those of event types it
+        // no longer takes, in this same transaction.
+        let open = try DeliveriesView.open(integrationID: id, in: transaction.db)
+        for event in events {
+            for (delivery, reason) in DeliveryDecider().cancellations(after: event, of: after, open: open) {
+                let stored = StoredEvent.encode(DeliveryEvent.cancelled(reason: reason))
+                try transaction.append(stream: delivery.id.stream, expectedVersion: delivery.version,
+                                       [NewEvent(type: stored.type, payload: stored.payload)])
+            }
+        }
+        return Outcome(integration: after, setURL: setURL, setSecret: setSecret)
     }
 }
 
@@ -115,7 +138,7 @@ extension IntegrationDecider.ValidCommand {
         case .connect(let connected): connected.url
         case .edit(let edit): edit.url
         case .reconnect(let url): url
-        case .reset: nil
+        case .reset, .rotateSecret: nil
         }
     }
 }

@@ -23,7 +23,7 @@ public final class EventStore: Sendable {
     private let lockFile: Int32
 
     /// The projections every Herald store keeps.
-    public static func standardProjections() -> [any Projection] { [IntegrationsProjection()] }
+    public static func standardProjections() -> [any Projection] { [IntegrationsProjection(), DeliveriesProjection()] }
 
     /// Opens (creating if needed, mode 0600) the log at `path` and migrates it.
     public init(

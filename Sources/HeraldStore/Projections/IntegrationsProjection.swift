@@ -17,10 +17,17 @@ public struct IntegrationsProjection: Projection {
             cache.replaceAll(try IntegrationsView.list(projectID: nil, in: db))
             return
         }
-        cache.update(try streams.compactMap { stream in
-            guard stream.hasPrefix("integration-") else { return nil }
-            return try IntegrationsView.integration(IntegrationID(String(stream.dropFirst("integration-".count))), in: db)
-        })
+        // A delivery's attempts change its integration's health, so they refresh it too.
+        var ids = Set<IntegrationID>()
+        for stream in streams {
+            if stream.hasPrefix("integration-") {
+                ids.insert(IntegrationID(String(stream.dropFirst("integration-".count))))
+            } else if stream.hasPrefix("delivery-"),
+                      let delivery = try DeliveriesView.delivery(DeliveryID(String(stream.dropFirst("delivery-".count))), in: db) {
+                ids.insert(delivery.integrationID)
+            }
+        }
+        cache.update(try ids.compactMap { try IntegrationsView.integration($0, in: db) })
     }
 
     public func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
@@ -35,12 +42,12 @@ public struct IntegrationsProjection: Projection {
             try db.run(
                 """
                 INSERT OR REPLACE INTO integrations
-                    (id, project_id, platform, name, url, masked_url, events, status, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (id, project_id, platform, name, url, masked_url, events, status, created_at, updated_at, version, signing_secret)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 .text(next.id.rawValue), .text(next.projectID), .text(next.platform.rawValue), .text(next.name),
                 .text(next.url), .text(next.maskedURL), .text(events), .text(next.status.rawValue),
-                .integer(next.createdAt), .integer(next.updatedAt), .integer(Int64(next.version)))
+                .integer(next.createdAt), .integer(next.updatedAt), .integer(Int64(next.version)), .text(next.signingSecret))
         } else if next.url != current?.url {
             try db.run(
                 "UPDATE integrations SET name = ?, url = ?, masked_url = ?, events = ?, status = ?, updated_at = ?, version = ? WHERE id = ?",
@@ -49,9 +56,9 @@ public struct IntegrationsProjection: Projection {
         } else {
             // Leaving url out of the SET spares SQLite from rewriting the URL index entry.
             try db.run(
-                "UPDATE integrations SET name = ?, events = ?, status = ?, updated_at = ?, version = ? WHERE id = ?",
+                "UPDATE integrations SET name = ?, events = ?, status = ?, updated_at = ?, version = ?, signing_secret = ? WHERE id = ?",
                 .text(next.name), .text(events), .text(next.status.rawValue), .integer(next.updatedAt),
-                .integer(Int64(next.version)), .text(next.id.rawValue))
+                .integer(Int64(next.version)), .text(next.signingSecret), .text(next.id.rawValue))
         }
     }
 
@@ -63,7 +70,10 @@ public struct IntegrationsProjection: Projection {
 /// Queries of the integrations view.
 public enum IntegrationsView {
     private static let columns =
-        "id, project_id, platform, name, url, events, status, created_at, updated_at, version, masked_url"
+        """
+        id, project_id, platform, name, url, events, status, created_at, updated_at, version, masked_url, signing_secret,
+        last_attempt_at, last_http_status, last_error, consecutive_failures
+        """
 
     public static func integration(_ id: IntegrationID, in db: SQLiteConnection) throws -> Integration? {
         try db.firstRow("SELECT \(columns) FROM integrations WHERE id = ?", [.text(id.rawValue)], row)
@@ -73,6 +83,11 @@ public enum IntegrationsView {
     public static func integration(projectID: String, url: String, in db: SQLiteConnection) throws -> Integration? {
         try db.firstRow(
             "SELECT \(columns) FROM integrations WHERE project_id = ? AND url = ? LIMIT 1", [.text(projectID), .text(url)], row)
+    }
+
+    /// Every integration of a project, in no particular order: the candidates of a fan-out.
+    public static func all(projectID: String, in db: SQLiteConnection) throws -> [Integration] {
+        try db.rows("SELECT \(columns) FROM integrations WHERE project_id = ?", [.text(projectID)], row)
     }
 
     /// Integrations in the order they were connected; all projects when `projectID` is nil.
@@ -85,11 +100,15 @@ public enum IntegrationsView {
     }
 
     private static func row(_ s: Statement) -> Integration {
-        Integration(
+        var integration = Integration(
             id: IntegrationID(s.string(0)), projectID: s.string(1), platform: Platform(rawValue: s.string(2)) ?? .custom,
             name: s.string(3), url: s.string(4),
             events: s.string(5).split(separator: ",").compactMap { EventType(rawValue: String($0)) },
             status: Integration.Status(rawValue: s.string(6)) ?? .reset, createdAt: s.int64(7), updatedAt: s.int64(8),
-            version: UInt64(s.int64(9)), maskedURL: s.string(10))
+            version: UInt64(s.int64(9)), maskedURL: s.string(10), signingSecret: s.string(11))
+        integration.health = Integration.Health(
+            lastAttemptAt: s.int64(12), lastHTTPStatus: UInt32(clamping: s.int64(13)), lastError: s.string(14),
+            consecutiveFailures: UInt32(clamping: s.int64(15)))
+        return integration
     }
 }

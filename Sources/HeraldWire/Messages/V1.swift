@@ -16,10 +16,15 @@ extension V1 {
         public var createdAtUnixMs: Int64 = 0
         public var updatedAtUnixMs: Int64 = 0
         public var version: UInt64 = 0
+        public var lastAttemptAtUnixMs: Int64 = 0
+        public var lastHttpStatus: UInt32 = 0
+        public var lastError = ""
+        public var consecutiveFailures: UInt32 = 0
 
         public init(id: String = "", projectId: String = "", platform: String = "", name: String = "", maskedUrl: String = "",
                     events: [String] = [], status: String = "", createdAtUnixMs: Int64 = 0, updatedAtUnixMs: Int64 = 0,
-                    version: UInt64 = 0) {
+                    version: UInt64 = 0, lastAttemptAtUnixMs: Int64 = 0, lastHttpStatus: UInt32 = 0, lastError: String = "",
+                    consecutiveFailures: UInt32 = 0) {
             self.id = id
             self.projectId = projectId
             self.platform = platform
@@ -30,6 +35,10 @@ extension V1 {
             self.createdAtUnixMs = createdAtUnixMs
             self.updatedAtUnixMs = updatedAtUnixMs
             self.version = version
+            self.lastAttemptAtUnixMs = lastAttemptAtUnixMs
+            self.lastHttpStatus = lastHttpStatus
+            self.lastError = lastError
+            self.consecutiveFailures = consecutiveFailures
         }
 
         init(_ m: Herald__V1__Integration) {
@@ -38,7 +47,9 @@ extension V1 {
                 platform: ProtobufC.string(m.platform), name: ProtobufC.string(m.name),
                 maskedUrl: ProtobufC.string(m.masked_url), events: ProtobufC.strings(m.n_events, m.events),
                 status: ProtobufC.string(m.status), createdAtUnixMs: m.created_at_unix_ms,
-                updatedAtUnixMs: m.updated_at_unix_ms, version: m.version)
+                updatedAtUnixMs: m.updated_at_unix_ms, version: m.version, lastAttemptAtUnixMs: m.last_attempt_at_unix_ms,
+                lastHttpStatus: m.last_http_status, lastError: ProtobufC.string(m.last_error),
+                consecutiveFailures: m.consecutive_failures)
         }
 
         func build(_ arena: CArena) -> UnsafeMutablePointer<Herald__V1__Integration> {
@@ -53,6 +64,10 @@ extension V1 {
             m.pointee.created_at_unix_ms = createdAtUnixMs
             m.pointee.updated_at_unix_ms = updatedAtUnixMs
             m.pointee.version = version
+            m.pointee.last_attempt_at_unix_ms = lastAttemptAtUnixMs
+            m.pointee.last_http_status = lastHttpStatus
+            m.pointee.last_error = arena.string(lastError)
+            m.pointee.consecutive_failures = consecutiveFailures
             return m
         }
     }
@@ -177,16 +192,19 @@ extension V1 {
         public var integration = Integration()
         /// Set only in the reply to the command that set the URL.
         public var webhookUrl = ""
+        /// Set only in the reply to the connect that created a custom integration.
+        public var signingSecret = ""
 
-        public init(integration: Integration, webhookUrl: String = "") {
+        public init(integration: Integration, webhookUrl: String = "", signingSecret: String = "") {
             self.integration = integration
             self.webhookUrl = webhookUrl
+            self.signingSecret = signingSecret
         }
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "IntegrationResponse", herald__v1__integration_response__unpack) { m in
                 Self(integration: m.integration.map { Integration($0.pointee) } ?? Integration(),
-                     webhookUrl: ProtobufC.string(m.webhook_url))
+                     webhookUrl: ProtobufC.string(m.webhook_url), signingSecret: ProtobufC.string(m.signing_secret))
             }
         }
 
@@ -195,6 +213,7 @@ extension V1 {
             let m = arena.message(herald__v1__integration_response__init)
             m.pointee.integration = integration.build(arena)
             m.pointee.webhook_url = arena.string(webhookUrl)
+            m.pointee.signing_secret = arena.string(signingSecret)
             return ProtobufC.pack(m)
         }
     }

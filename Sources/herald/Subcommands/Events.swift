@@ -47,6 +47,14 @@ struct LoggedEvent: Encodable {
         var name: String?
         var maskedUrl: String?
         var events: [String]?
+        var eventId: String?
+        var eventType: String?
+        var deliveries: [String]?
+        var outcome: String?
+        var httpStatus: UInt32?
+        var error: String?
+        var reason: String?
+        var dueAtUnixMs: Int64?
         var undecodable: Bool?
 
         var summary: String {
@@ -56,6 +64,14 @@ struct LoggedEvent: Encodable {
             if let name { parts.append("name=\"\(name)\"") }
             if let maskedUrl { parts.append("url=\(maskedUrl)") }
             if let events { parts.append("events=\(events.joined(separator: ","))") }
+            if let eventId { parts.append("event=\(eventId)") }
+            if let eventType { parts.append("type=\(eventType)") }
+            if let deliveries { parts.append("deliveries=\(deliveries.count)") }
+            if let outcome { parts.append("outcome=\(outcome)") }
+            if let httpStatus, httpStatus > 0 { parts.append("http=\(httpStatus)") }
+            if let error, !error.isEmpty { parts.append("error=\"\(error)\"") }
+            if let reason { parts.append("reason=\"\(reason)\"") }
+            if let dueAtUnixMs, dueAtUnixMs > 0 { parts.append("due=\(Output.time(dueAtUnixMs))") }
             if undecodable == true { parts.append("(payload not understood by this version)") }
             return parts.joined(separator: " ")
         }
@@ -75,6 +91,28 @@ struct LoggedEvent: Encodable {
         type = event.type
         recordedAtUnixMs = event.recordedAtUnixMs
         var data = Data()
+        if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
+            data = Data(projectId: publication.event.projectID, eventId: publication.event.eventID,
+                        eventType: publication.event.type.rawValue, deliveries: publication.deliveryIDs.map(\.rawValue))
+            self.data = data
+            return
+        }
+        if let delivery = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) {
+            switch delivery {
+            case .scheduled(let s):
+                data = Data(integrationId: s.integrationID.rawValue, projectId: s.projectID, eventId: s.eventID,
+                            eventType: s.eventType.rawValue, dueAtUnixMs: s.dueAt)
+            case .attempted(let a):
+                data = Data(outcome: a.outcome.rawValue, httpStatus: a.httpStatus, error: a.error,
+                            dueAtUnixMs: a.outcome == .failed ? a.nextAttemptAt : nil)
+            case .cancelled(let reason):
+                data = Data(reason: reason)
+            case .retryRequested(let dueAt):
+                data = Data(dueAtUnixMs: dueAt)
+            }
+            self.data = data
+            return
+        }
         switch try? StoredEvent.decodeIntegration(type: event.type, payload: event.payload) {
         case .connected(let e):
             data = Data(integrationId: e.id.rawValue, projectId: e.projectID, platform: e.platform.rawValue,
@@ -83,8 +121,8 @@ struct LoggedEvent: Encodable {
             data = Data(name: e.name, maskedUrl: e.url.map(WebhookURL.mask), events: e.events?.map(\.rawValue))
         case .reconnected(let url):
             data = Data(maskedUrl: url.map(WebhookURL.mask))
-        case .reset:
-            break
+        case .reset, .secretRotated:
+            break  // a secret is never printed
         case nil:
             data.undecodable = true
         }

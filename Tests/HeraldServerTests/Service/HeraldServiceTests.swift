@@ -60,7 +60,8 @@ import Testing
             #expect(last == V1.ReplayProgress(processed: 20, total: 20, done: true))
             #expect(try await client.listIntegrations() == before)
             let status = try await client.status()
-            #expect(status.projections == [V1.ProjectionStatus(name: "integrations", checkpoint: 20, lag: 0)])
+            #expect(status.projections == [V1.ProjectionStatus(name: "integrations", checkpoint: 20, lag: 0),
+                                           V1.ProjectionStatus(name: "deliveries", checkpoint: 20, lag: 0)])
         }
     }
 }

@@ -126,7 +126,7 @@ import Testing
                 let db = try SQLiteConnection(path: path)
                 try db.execute("PRAGMA user_version = 99")
             }
-            #expect(throws: StoreError.schemaTooNew(found: 99, supported: 1)) { try EventStore(path: path) }
+            #expect(throws: StoreError.schemaTooNew(found: 99, supported: Schema.migrations.count)) { try EventStore(path: path) }
         }
     }
 }

@@ -92,7 +92,7 @@ import Testing
             #expect(processed == head)
             #expect(try snapshot(store) == live)
             #expect(store.integrations?.list(projectID: nil) == live)
-            #expect(try store.checkpoints().map(\.position) == [head])
+            #expect(try store.checkpoints().map(\.position) == [head, head])
         }
     }
 }

@@ -1,0 +1,150 @@
+import HeraldCore
+import HeraldWire
+
+/// The publications and deliveries views, each delivery's attempts, and the health columns of the
+/// integrations they went to.
+public struct DeliveriesProjection: Projection {
+    public let name = "deliveries"
+
+    public init() {}
+
+    public func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
+        if let publication = try StoredEvent.decodePublication(type: event.type, payload: event.payload) {
+            let e = publication.event
+            try db.run(
+                """
+                INSERT OR REPLACE INTO publications (event_id, project_id, project_name, event_type, timestamp, data_json, delivery_ids)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                .text(e.eventID), .text(e.projectID), .text(e.projectName), .text(e.type.rawValue), .text(e.timestamp),
+                .text(e.dataJSON), .text(publication.deliveryIDs.map(\.rawValue).joined(separator: ",")))
+            return
+        }
+        guard event.stream.hasPrefix("delivery-"),
+              let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload)
+        else { return }
+        let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
+        let current = try DeliveriesView.delivery(id, in: db)
+        guard let next = Delivery.evolve(current, change, recordedAt: event.recordedAt) else { return }
+        try db.run(
+            """
+            INSERT OR REPLACE INTO deliveries (id, event_id, integration_id, project_id, event_type, status, attempt_count,
+                series_attempts, next_attempt_at, created_at, updated_at, last_http_status, last_error, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            .text(next.id.rawValue), .text(next.eventID), .text(next.integrationID.rawValue), .text(next.projectID),
+            .text(next.eventType.rawValue), .text(next.status.rawValue), .integer(Int64(next.attemptCount)),
+            .integer(Int64(next.seriesAttempts)), next.nextAttemptAt.map { .integer($0) } ?? .null,
+            .integer(next.createdAt), .integer(next.updatedAt), .integer(Int64(next.lastHTTPStatus)), .text(next.lastError),
+            .integer(Int64(next.version)))
+        guard case .attempted(let attempt) = change else { return }
+        try db.run(
+            """
+            INSERT OR REPLACE INTO delivery_attempts
+                (delivery_id, number, started_at, duration_ms, http_status, error, response_snippet, location, outcome)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            .text(id.rawValue), .integer(Int64(attempt.number)), .integer(attempt.startedAt),
+            .integer(Int64(attempt.durationMilliseconds)), .integer(Int64(attempt.httpStatus)), .text(attempt.error),
+            .text(attempt.responseSnippet), .text(attempt.location), .text(attempt.outcome.rawValue))
+        switch attempt.outcome {
+        case .delivered:
+            try db.run(
+                "UPDATE integrations SET last_attempt_at = ?, last_http_status = ?, last_error = '', consecutive_failures = 0 WHERE id = ?",
+                .integer(attempt.startedAt), .integer(Int64(attempt.httpStatus)), .text(next.integrationID.rawValue))
+        case .failed, .exhausted:
+            try db.run(
+                """
+                UPDATE integrations SET last_attempt_at = ?, last_http_status = ?, last_error = ?,
+                    consecutive_failures = consecutive_failures + 1 WHERE id = ?
+                """,
+                .integer(attempt.startedAt), .integer(Int64(attempt.httpStatus)),
+                .text(attempt.error.isEmpty ? "HTTP \(attempt.httpStatus)" : attempt.error), .text(next.integrationID.rawValue))
+        case .cancelled:
+            break
+        }
+    }
+
+    public func clear(in db: SQLiteConnection) throws {
+        try db.execute("""
+            DELETE FROM publications;
+            DELETE FROM deliveries;
+            DELETE FROM delivery_attempts;
+            UPDATE integrations SET last_attempt_at = 0, last_http_status = 0, last_error = '', consecutive_failures = 0;
+            """)
+    }
+}
+
+/// Queries of the deliveries views.
+public enum DeliveriesView {
+    private static let columns = """
+        id, event_id, integration_id, project_id, event_type, status, attempt_count, series_attempts, next_attempt_at,
+        created_at, updated_at, last_http_status, last_error, version
+        """
+
+    public static func delivery(_ id: DeliveryID, in db: SQLiteConnection) throws -> Delivery? {
+        try db.firstRow("SELECT \(columns) FROM deliveries WHERE id = ?", [.text(id.rawValue)], row)
+    }
+
+    /// Deliveries of an integration that still have an attempt to come.
+    public static func open(integrationID: IntegrationID, in db: SQLiteConnection) throws -> [Delivery] {
+        try db.rows(
+            "SELECT \(columns) FROM deliveries WHERE integration_id = ? AND status IN ('pending', 'failed')",
+            [.text(integrationID.rawValue)], row)
+    }
+
+    /// Every delivery that still has an attempt to come, soonest first: the reactor's queue at start.
+    public static func allOpen(in db: SQLiteConnection) throws -> [Delivery] {
+        try db.rows(
+            "SELECT \(columns) FROM deliveries WHERE status IN ('pending', 'failed') ORDER BY next_attempt_at", [], row)
+    }
+
+    /// Newest first, filtered by whichever of the arguments are given.
+    public static func list(integrationID: String?, status: String?, eventType: String?, limit: Int,
+                            in db: SQLiteConnection) throws -> [Delivery] {
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        if let integrationID { conditions.append("integration_id = ?"); values.append(.text(integrationID)) }
+        if let status { conditions.append("status = ?"); values.append(.text(status)) }
+        if let eventType { conditions.append("event_type = ?"); values.append(.text(eventType)) }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(.integer(Int64(limit)))
+        return try db.rows("SELECT \(columns) FROM deliveries \(filter) ORDER BY created_at DESC, id DESC LIMIT ?", values, row)
+    }
+
+    public static func attempts(_ id: DeliveryID, in db: SQLiteConnection) throws -> [DeliveryEvent.Attempt] {
+        try db.rows(
+            """
+            SELECT number, started_at, duration_ms, http_status, error, response_snippet, location, outcome
+            FROM delivery_attempts WHERE delivery_id = ? ORDER BY number
+            """, [.text(id.rawValue)]
+        ) { s in
+            DeliveryEvent.Attempt(
+                number: UInt32(clamping: s.int64(0)), startedAt: s.int64(1), durationMilliseconds: UInt32(clamping: s.int64(2)),
+                httpStatus: UInt32(clamping: s.int64(3)), error: s.string(4), responseSnippet: s.string(5), location: s.string(6),
+                outcome: DeliveryEvent.Attempt.Outcome(rawValue: s.string(7)) ?? .failed, nextAttemptAt: 0)
+        }
+    }
+
+    public static func publication(_ eventID: String, in db: SQLiteConnection) throws -> Publication? {
+        try db.firstRow(
+            "SELECT event_id, project_id, project_name, event_type, timestamp, data_json, delivery_ids FROM publications WHERE event_id = ?",
+            [.text(eventID)]
+        ) { s in
+            Publication(
+                event: PublishedEvent(eventID: s.string(0), projectID: s.string(1), projectName: s.string(2),
+                                      type: EventType(rawValue: s.string(3)) ?? .testCaseCreated, timestamp: s.string(4),
+                                      dataJSON: s.string(5)),
+                deliveryIDs: s.string(6).split(separator: ",").map { DeliveryID(String($0)) })
+        }
+    }
+
+    private static func row(_ s: Statement) -> Delivery {
+        Delivery(
+            id: DeliveryID(s.string(0)), eventID: s.string(1), integrationID: IntegrationID(s.string(2)), projectID: s.string(3),
+            eventType: EventType(rawValue: s.string(4)) ?? .testCaseCreated, status: DeliveryStatus(rawValue: s.string(5)) ?? .failed,
+            attemptCount: UInt32(clamping: s.int64(6)), seriesAttempts: UInt32(clamping: s.int64(7)),
+            nextAttemptAt: s.isNull(8) ? nil : s.int64(8), createdAt: s.int64(9), updatedAt: s.int64(10),
+            lastHTTPStatus: UInt32(clamping: s.int64(11)), lastError: s.string(12), version: UInt64(s.int64(13)))
+    }
+}
