@@ -52,4 +52,33 @@ public struct HeraldClient: Sendable {
     public func replay() -> AsyncThrowingMapSequence<AsyncThrowingStream<[UInt8], any Error>, V1.ReplayProgress> {
         connection.serverStream(Method.replay, V1.ReplayRequest())
     }
+
+    public func publish(_ request: V1.PublishEventRequest) async throws -> V1.PublishEventResponse {
+        try await connection.unary(Method.publishEvent, request, timeout: timeout)
+    }
+
+    public func listDeliveries(_ request: V1.ListDeliveriesRequest) async throws -> V1.ListDeliveriesResponse {
+        try await connection.unary(Method.listDeliveries, request, timeout: timeout)
+    }
+
+    public func getDelivery(_ id: String) async throws -> V1.DeliveryResponse {
+        try await connection.unary(Method.getDelivery, V1.DeliveryRef(deliveryId: id), timeout: timeout)
+    }
+
+    public func retryDelivery(_ id: String) async throws -> V1.DeliveryResponse {
+        try await connection.unary(Method.retryDelivery, V1.DeliveryRef(deliveryId: id), timeout: timeout)
+    }
+
+    public func testIntegration(_ id: String) async throws -> V1.TestIntegrationResponse {
+        try await connection.unary(Method.testIntegration, V1.IntegrationRef(integrationId: id), timeout: timeout)
+    }
+
+    public func rotateSecret(_ id: String) async throws -> V1.IntegrationResponse {
+        try await connection.unary(Method.rotateSecret, V1.IntegrationRef(integrationId: id), timeout: timeout)
+    }
+
+    /// Delivery state changes as they are committed, until the iteration ends.
+    public func watchDeliveries(integrationId: String = "") -> AsyncThrowingMapSequence<AsyncThrowingStream<[UInt8], any Error>, V1.Delivery> {
+        connection.serverStream(Method.watchDeliveries, V1.WatchDeliveriesRequest(integrationId: integrationId))
+    }
 }

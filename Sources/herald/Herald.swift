@@ -7,5 +7,5 @@ struct Herald: AsyncParsableCommand {
         abstract: "Manage Herald, the webhook notification sidecar, through its daemon's socket.",
         discussion: "Every command takes --socket (or HERALD_SOCKET) and --json. Errors print the daemon's status and message and exit non-zero.",
         version: "0.1.0",
-        subcommands: [Integrations.self, Events.self, Status.self, Replay.self])
+        subcommands: [Integrations.self, Publish.self, Deliveries.self, Events.self, Status.self, Replay.self])
 }

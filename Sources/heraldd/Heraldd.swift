@@ -48,6 +48,21 @@ struct Heraldd: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error. (HERALD_LOG_LEVEL)")
     var logLevel: String?
 
+    @Option(help: "Waits before each retry after a failed attempt. (HERALD_RETRY_SCHEDULE)")
+    var retrySchedule: String?
+
+    @Option(help: "The bound on one whole delivery attempt. (HERALD_ATTEMPT_TIMEOUT)")
+    var attemptTimeout: String?
+
+    @Option(help: "Trust the certificate authorities in this PEM file too, for HTTPS deliveries. (HERALD_CA_FILE)")
+    var caFile: String?
+
+    @Option(help: "Delivery attempts in flight at once, over all integrations. (HERALD_MAX_CONCURRENT_DELIVERIES)")
+    var maxConcurrentDeliveries: Int?
+
+    @Option(help: "standard paces each webhook by its platform's rate limit; off sends as fast as allowed. (HERALD_PACING)")
+    var pacing: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let uid = getuid()
@@ -74,6 +89,32 @@ struct Heraldd: AsyncParsableCommand {
             configuration.maximumFrameSize = bytes
         }
         let level = try Self.level(logLevel ?? environment["HERALD_LOG_LEVEL"] ?? "info")
+        do {
+            var policy = RetryPolicy.standard
+            if let schedule = retrySchedule ?? environment["HERALD_RETRY_SCHEDULE"] {
+                policy.schedule = try RetryPolicy.parseSchedule(schedule)
+            }
+            if let timeout = attemptTimeout ?? environment["HERALD_ATTEMPT_TIMEOUT"] {
+                policy.attemptTimeout = try RetryPolicy.parseDuration(timeout)
+                guard policy.attemptTimeout > .zero else { throw DomainError.invalidArgument("--attempt-timeout must be more than 0") }
+            }
+            configuration.retryPolicy = policy
+        } catch let error as DomainError {
+            throw ValidationError(error.message)
+        }
+        if let caFile = caFile ?? environment["HERALD_CA_FILE"] {
+            guard FileManager.default.isReadableFile(atPath: caFile) else { throw ValidationError("cannot read --ca-file \(caFile)") }
+            configuration.caFile = caFile
+        }
+        if let limit = maxConcurrentDeliveries ?? environment["HERALD_MAX_CONCURRENT_DELIVERIES"].flatMap({ Int($0) }) {
+            guard limit >= 1 else { throw ValidationError("--max-concurrent-deliveries must be at least 1") }
+            configuration.maximumConcurrentDeliveries = limit
+        }
+        switch pacing ?? environment["HERALD_PACING"] ?? "standard" {
+        case "standard": configuration.pacing = .standard
+        case "off": configuration.pacing = .unpaced
+        case let other: throw ValidationError("--pacing must be standard or off, not '\(other)'")
+        }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -146,3 +146,12 @@ public enum Timestamp {
         throw .invalidArgument("timestamp must be RFC 3339 in UTC, such as 2026-08-20T10:15:00Z, not '\(text)'")
     }
 }
+
+extension PublishedEvent {
+    /// What `herald integrations test` sends.
+    public static func sample(projectID: String, type: EventType) -> PublishedEvent {
+        let data = #"{"id":"SAMPLE-1","title":"Herald test notification","createdBy":"herald","deletedBy":"herald","completedBy":"herald","stats":{"passed":1,"failed":0,"total":1}}"#
+        return PublishedEvent(eventID: "sample", projectID: projectID, projectName: projectID, type: type,
+                              timestamp: Timestamp.format(Date()), dataJSON: data)
+    }
+}

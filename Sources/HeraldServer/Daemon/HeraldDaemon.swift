@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldDelivery
 import HeraldStore
 import HeraldWire
 import Logging
@@ -18,6 +19,11 @@ public struct DaemonConfiguration: Sendable {
     public var maximumFrameSize = FrameDecoder.defaultMaximumFrameSize
     public var maximumOpenCallsPerConnection = 1024
     public var shutdownGracePeriod: Duration = .seconds(10)
+    public var retryPolicy: RetryPolicy = .standard
+    /// Extra trusted roots for HTTPS deliveries, in PEM.
+    public var caFile: String?
+    public var maximumConcurrentDeliveries = 64
+    public var pacing: Pacing = .standard
 
     public init(socketPath: String, databasePath: String) {
         self.socketPath = socketPath
@@ -47,11 +53,22 @@ public final class HeraldDaemon: Service {
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let tracker = CallTracker()
+        let deliveries = DeliveryCommands(store: store, decider: DeliveryDecider(policy: configuration.retryPolicy))
+        var senderSettings = WebhookSender.Settings()
+        senderSettings.attemptTimeout = configuration.retryPolicy.attemptTimeout
+        senderSettings.caFile = configuration.caFile
+        senderSettings.allowList = configuration.allowList
+        let sender = WebhookSender(settings: senderSettings, group: group, threadPool: threadPool)
+        var reactorSettings = DeliveryReactor.Settings()
+        reactorSettings.maximumConcurrentAttempts = configuration.maximumConcurrentDeliveries
+        reactorSettings.pacing = configuration.pacing
+        let reactor = DeliveryReactor(store: store, commands: deliveries, sender: sender, settings: reactorSettings, logger: logger)
         let service = HeraldService(
             store: store,
             commands: IntegrationCommands(
                 store: store, decider: IntegrationDecider(allowList: configuration.allowList),
                 resolver: HostResolver(threadPool: threadPool)),
+            deliveries: deliveries, sender: sender,
             tracker: tracker, socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger)
 
         let logger = self.logger
@@ -89,6 +106,9 @@ public final class HeraldDaemon: Service {
         ])
         onListening()
 
+        // The reactor hears the same graceful shutdown: it stops starting attempts, lets those in
+        // flight finish and record their outcome, and returns; only then is the log closed.
+        let reactorTask = Task { try await reactor.run() }
         try? await gracefulShutdown()
 
         logger.info("shutting down: finishing open calls")
@@ -98,6 +118,8 @@ public final class HeraldDaemon: Service {
         while tracker.openCalls > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
+        reactor.stop()
+        _ = await reactorTask.result
         store.close()
         unlink(configuration.socketPath)
         try? await group.shutdownGracefully()
@@ -105,3 +127,4 @@ public final class HeraldDaemon: Service {
         logger.info("stopped", metadata: ["unfinished_calls": "\(tracker.openCalls)"])
     }
 }
+

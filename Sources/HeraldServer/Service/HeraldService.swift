@@ -1,4 +1,5 @@
 import HeraldCore
+import HeraldDelivery
 import HeraldStore
 import HeraldWire
 import Logging
@@ -10,14 +11,19 @@ public final class HeraldService: CallHandler {
     let store: EventStore
     let integrations: IntegrationsCache
     let commands: IntegrationCommands
+    let deliveries: DeliveryCommands
+    let sender: WebhookSender
     let status: @Sendable () -> (socketPath: String, databasePath: String, startedAt: Int64)
     let logger: Logger
     let tracker: CallTracker
 
     public static let version = "0.1.0"
 
-    public init(store: EventStore, commands: IntegrationCommands, tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger) {
+    public init(store: EventStore, commands: IntegrationCommands, deliveries: DeliveryCommands, sender: WebhookSender,
+                tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger) {
         self.store = store
+        self.deliveries = deliveries
+        self.sender = sender
         self.integrations = store.integrations ?? IntegrationsCache()
         self.tracker = tracker
         self.commands = commands
@@ -68,6 +74,83 @@ public final class HeraldService: CallHandler {
                 return V1.StatusResponse(headPosition: head, projections: projections, socketPath: info.socketPath,
                                          databasePath: info.databasePath, version: Self.version, startedAtUnixMs: info.startedAt)
             }
+        case Method.rotateSecret:
+            command(call, V1.IntegrationRef.self) { [commands] request, done in
+                commands.rotateSecret(IntegrationID(request.integrationId), deadline: call.continuousDeadline, done)
+            }
+        case Method.publishEvent:
+            guard let request = decode(call, V1.PublishEventRequest.self) else { return }
+            deliveries.publish(request, deadline: call.continuousDeadline) { [self] result in
+                switch result {
+                case .success(let published):
+                    call.reply {
+                        V1.PublishEventResponse(eventId: published.publication.event.eventID,
+                                                deliveries: published.deliveries.map { V1.Delivery($0) },
+                                                duplicate: published.duplicate)
+                    }
+                case .failure(let error):
+                    call.fail(rpcError(error))
+                }
+            }
+        case Method.listDeliveries:
+            query(call, V1.ListDeliveriesRequest.self) { [store] request in
+                if !request.status.isEmpty, DeliveryStatus(rawValue: request.status) == nil {
+                    throw DomainError.invalidArgument(
+                        "unknown status '\(request.status)'; one of \(DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if !request.eventType.isEmpty, EventType(rawValue: request.eventType) == nil {
+                    throw DomainError.invalidArgument("unknown event type '\(request.eventType)'")
+                }
+                let found = try store.read {
+                    try DeliveriesView.list(
+                        integrationID: request.integrationId.isEmpty ? nil : request.integrationId,
+                        status: request.status.isEmpty ? nil : request.status,
+                        eventType: request.eventType.isEmpty ? nil : request.eventType,
+                        limit: request.limit == 0 ? 100 : Int(min(request.limit, 10_000)), in: $0)
+                }
+                return V1.ListDeliveriesResponse(deliveries: found.map { V1.Delivery($0) })
+            }
+        case Method.getDelivery:
+            query(call, V1.DeliveryRef.self) { [store] request in
+                let id = DeliveryID(request.deliveryId)
+                let (delivery, attempts) = try store.read { db in
+                    (try DeliveriesView.delivery(id, in: db), try DeliveriesView.attempts(id, in: db))
+                }
+                guard let delivery else { throw DomainError.notFound("no delivery \(id)") }
+                return V1.DeliveryResponse(delivery: V1.Delivery(delivery, attempts: attempts))
+            }
+        case Method.retryDelivery:
+            guard let request = decode(call, V1.DeliveryRef.self) else { return }
+            deliveries.retry(DeliveryID(request.deliveryId), deadline: call.continuousDeadline) { [self] result in
+                switch result {
+                case .success(let delivery):
+                    let attempts = (try? store.read { try DeliveriesView.attempts(delivery.id, in: $0) }) ?? []
+                    call.reply { V1.DeliveryResponse(delivery: V1.Delivery(delivery, attempts: attempts)) }
+                case .failure(let error):
+                    call.fail(rpcError(error))
+                }
+            }
+        case Method.testIntegration:
+            guard let request = decode(call, V1.IntegrationRef.self) else { return }
+            guard let integration = integrations.integration(IntegrationID(request.integrationId)) else {
+                return call.fail(RPCError(.notFound, "no integration \(request.integrationId)"))
+            }
+            Task { [sender] in
+                let sample = PublishedEvent.sample(projectID: integration.projectID, type: integration.events.first ?? .testCaseCreated)
+                let body = PayloadFormatter.payload(for: sample.notification, platform: integration.platform).serialized()
+                let started = EventStore.systemClock()
+                let result = await sender.send(url: integration.url, body: Array(body.utf8), id: "test_" + sample.eventID,
+                                               signingSecret: integration.signingSecret)
+                let attempt = V1.DeliveryAttempt(
+                    number: 1, startedAtUnixMs: started, durationMs: UInt32(clamping: result.duration.milliseconds),
+                    httpStatus: result.httpStatus ?? 0, error: result.error, responseSnippet: result.responseSnippet,
+                    location: result.location, outcome: result.isSuccess ? "delivered" : "failed")
+                call.reply(V1.TestIntegrationResponse(delivered: result.isSuccess, attempt: attempt))
+            }
+        case Method.watchDeliveries:
+            guard let request = decode(call, V1.WatchDeliveriesRequest.self) else { return }
+            DeliveryWatcher(store: store, call: call, integrationID: request.integrationId.isEmpty ? nil : request.integrationId,
+                            tracker: tracker).start()
         case Method.readEvents:
             guard let request = decode(call, V1.ReadEventsRequest.self) else { return }
             EventStreamer(store: store, call: call, request: request, tracker: tracker).start()
@@ -110,7 +193,8 @@ public final class HeraldService: CallHandler {
                 call.reply {
                     V1.IntegrationResponse(
                         integration: V1.Integration(outcome.integration),
-                        webhookUrl: outcome.setURL ? outcome.integration.url : "")
+                        webhookUrl: outcome.setURL ? outcome.integration.url : "",
+                        signingSecret: outcome.setSecret ? outcome.integration.signingSecret : "")
                 }
             case .failure(let error):
                 call.fail(rpcError(error))
@@ -174,6 +258,8 @@ extension V1.Integration {
             id: integration.id.rawValue, projectId: integration.projectID, platform: integration.platform.rawValue,
             name: integration.name, maskedUrl: integration.maskedURL, events: integration.events.map(\.rawValue),
             status: integration.status.rawValue, createdAtUnixMs: integration.createdAt,
-            updatedAtUnixMs: integration.updatedAt, version: integration.version)
+            updatedAtUnixMs: integration.updatedAt, version: integration.version,
+            lastAttemptAtUnixMs: integration.health.lastAttemptAt, lastHttpStatus: integration.health.lastHTTPStatus,
+            lastError: integration.health.lastError, consecutiveFailures: integration.health.consecutiveFailures)
     }
 }

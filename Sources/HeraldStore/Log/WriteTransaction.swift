@@ -4,7 +4,7 @@ import HeraldCore
 public final class WriteTransaction {
     public let db: SQLiteConnection
     private let projections: [any Projection]
-    let now: Int64
+    public let now: Int64
     private(set) var head: LogPosition
     /// Streams appended to; a rolled-back write may leave one here, which costs only a re-read.
     private(set) var touchedStreams: Set<String> = []

@@ -308,29 +308,15 @@ extension V1 {
             return ProtobufC.pack(m)
         }
     }
+}
 
-    public struct RotateSecretResponse: WireMessage, Equatable, Codable {
-        public var integration = Integration()
-        public var signingSecret = ""
+extension V1.Delivery: WireMessage {
+    public init(wireBytes: [UInt8]) throws {
+        self = try ProtobufC.unpack(wireBytes, "Delivery", herald__v1__delivery__unpack) { try V1.Delivery($0) }
+    }
 
-        public init(integration: Integration, signingSecret: String) {
-            self.integration = integration
-            self.signingSecret = signingSecret
-        }
-
-        public init(wireBytes: [UInt8]) throws {
-            self = try ProtobufC.unpack(wireBytes, "RotateSecretResponse", herald__v1__rotate_secret_response__unpack) { m in
-                Self(integration: m.integration.map { Integration($0.pointee) } ?? Integration(),
-                     signingSecret: ProtobufC.string(m.signing_secret))
-            }
-        }
-
-        public func wireBytes() -> [UInt8] {
-            let arena = CArena()
-            let m = arena.message(herald__v1__rotate_secret_response__init)
-            m.pointee.integration = integration.build(arena)
-            m.pointee.signing_secret = arena.string(signingSecret)
-            return ProtobufC.pack(m)
-        }
+    public func wireBytes() -> [UInt8] {
+        let arena = CArena()
+        return ProtobufC.pack(build(arena))
     }
 }

@@ -1222,51 +1222,6 @@ void   herald__v1__test_integration_response__free_unpacked
   assert(message->base.descriptor == &herald__v1__test_integration_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   herald__v1__rotate_secret_response__init
-                     (Herald__V1__RotateSecretResponse         *message)
-{
-  static const Herald__V1__RotateSecretResponse init_value = HERALD__V1__ROTATE_SECRET_RESPONSE__INIT;
-  *message = init_value;
-}
-size_t herald__v1__rotate_secret_response__get_packed_size
-                     (const Herald__V1__RotateSecretResponse *message)
-{
-  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
-  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
-}
-size_t herald__v1__rotate_secret_response__pack
-                     (const Herald__V1__RotateSecretResponse *message,
-                      uint8_t       *out)
-{
-  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
-  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
-}
-size_t herald__v1__rotate_secret_response__pack_to_buffer
-                     (const Herald__V1__RotateSecretResponse *message,
-                      ProtobufCBuffer *buffer)
-{
-  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
-  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
-}
-Herald__V1__RotateSecretResponse *
-       herald__v1__rotate_secret_response__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data)
-{
-  return (Herald__V1__RotateSecretResponse *)
-     protobuf_c_message_unpack (&herald__v1__rotate_secret_response__descriptor,
-                                allocator, len, data);
-}
-void   herald__v1__rotate_secret_response__free_unpacked
-                     (Herald__V1__RotateSecretResponse *message,
-                      ProtobufCAllocator *allocator)
-{
-  if(!message)
-    return;
-  assert(message->base.descriptor == &herald__v1__rotate_secret_response__descriptor);
-  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
-}
 static const ProtobufCFieldDescriptor herald__v1__string_value__field_descriptors[1] =
 {
   {
@@ -3150,57 +3105,6 @@ const ProtobufCMessageDescriptor herald__v1__test_integration_response__descript
   (ProtobufCMessageInit) herald__v1__test_integration_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor herald__v1__rotate_secret_response__field_descriptors[2] =
-{
-  {
-    "integration",
-    1,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_MESSAGE,
-    0,   /* quantifier_offset */
-    offsetof(Herald__V1__RotateSecretResponse, integration),
-    &herald__v1__integration__descriptor,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "signing_secret",
-    2,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Herald__V1__RotateSecretResponse, signing_secret),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-};
-static const unsigned herald__v1__rotate_secret_response__field_indices_by_name[] = {
-  0,   /* field[0] = integration */
-  1,   /* field[1] = signing_secret */
-};
-static const ProtobufCIntRange herald__v1__rotate_secret_response__number_ranges[1 + 1] =
-{
-  { 1, 0 },
-  { 0, 2 }
-};
-const ProtobufCMessageDescriptor herald__v1__rotate_secret_response__descriptor =
-{
-  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "herald.v1.RotateSecretResponse",
-  "RotateSecretResponse",
-  "Herald__V1__RotateSecretResponse",
-  "herald.v1",
-  sizeof(Herald__V1__RotateSecretResponse),
-  2,
-  herald__v1__rotate_secret_response__field_descriptors,
-  herald__v1__rotate_secret_response__field_indices_by_name,
-  1,  herald__v1__rotate_secret_response__number_ranges,
-  (ProtobufCMessageInit) herald__v1__rotate_secret_response__init,
-  NULL,NULL,NULL    /* reserved[123] */
-};
 static const ProtobufCMethodDescriptor herald__v1__herald__method_descriptors[16] =
 {
   { "ConnectIntegration", &herald__v1__connect_integration_request__descriptor, &herald__v1__integration_response__descriptor },
@@ -3218,7 +3122,7 @@ static const ProtobufCMethodDescriptor herald__v1__herald__method_descriptors[16
   { "RetryDelivery", &herald__v1__delivery_ref__descriptor, &herald__v1__delivery_response__descriptor },
   { "WatchDeliveries", &herald__v1__watch_deliveries_request__descriptor, &herald__v1__delivery__descriptor },
   { "TestIntegration", &herald__v1__integration_ref__descriptor, &herald__v1__test_integration_response__descriptor },
-  { "RotateSecret", &herald__v1__integration_ref__descriptor, &herald__v1__rotate_secret_response__descriptor },
+  { "RotateSecret", &herald__v1__integration_ref__descriptor, &herald__v1__integration_response__descriptor },
 };
 const unsigned herald__v1__herald__method_indices_by_name[] = {
   0,        /* ConnectIntegration */
@@ -3371,7 +3275,7 @@ void herald__v1__herald__test_integration(ProtobufCService *service,
 }
 void herald__v1__herald__rotate_secret(ProtobufCService *service,
                                        const Herald__V1__IntegrationRef *input,
-                                       Herald__V1__RotateSecretResponse_Closure closure,
+                                       Herald__V1__IntegrationResponse_Closure closure,
                                        void *closure_data)
 {
   assert(service->descriptor == &herald__v1__herald__descriptor);

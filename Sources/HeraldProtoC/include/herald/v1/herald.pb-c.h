@@ -42,7 +42,6 @@ typedef struct Herald__V1__DeliveryRef Herald__V1__DeliveryRef;
 typedef struct Herald__V1__DeliveryResponse Herald__V1__DeliveryResponse;
 typedef struct Herald__V1__WatchDeliveriesRequest Herald__V1__WatchDeliveriesRequest;
 typedef struct Herald__V1__TestIntegrationResponse Herald__V1__TestIntegrationResponse;
-typedef struct Herald__V1__RotateSecretResponse Herald__V1__RotateSecretResponse;
 
 
 /* --- enums --- */
@@ -177,7 +176,7 @@ struct  Herald__V1__IntegrationResponse
   char *webhook_url;
   /*
    * A custom integration's signing secret ("whsec_..."), set only in the reply
-   * to the connect that created it.
+   * to the connect that created it and to RotateSecret.
    */
   char *signing_secret;
 };
@@ -494,17 +493,6 @@ struct  Herald__V1__TestIntegrationResponse
 #define HERALD__V1__TEST_INTEGRATION_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__v1__test_integration_response__descriptor) \
     , 0, NULL }
-
-
-struct  Herald__V1__RotateSecretResponse
-{
-  ProtobufCMessage base;
-  Herald__V1__Integration *integration;
-  char *signing_secret;
-};
-#define HERALD__V1__ROTATE_SECRET_RESPONSE__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&herald__v1__rotate_secret_response__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string }
 
 
 /* Herald__V1__StringValue methods */
@@ -1020,25 +1008,6 @@ Herald__V1__TestIntegrationResponse *
 void   herald__v1__test_integration_response__free_unpacked
                      (Herald__V1__TestIntegrationResponse *message,
                       ProtobufCAllocator *allocator);
-/* Herald__V1__RotateSecretResponse methods */
-void   herald__v1__rotate_secret_response__init
-                     (Herald__V1__RotateSecretResponse         *message);
-size_t herald__v1__rotate_secret_response__get_packed_size
-                     (const Herald__V1__RotateSecretResponse   *message);
-size_t herald__v1__rotate_secret_response__pack
-                     (const Herald__V1__RotateSecretResponse   *message,
-                      uint8_t             *out);
-size_t herald__v1__rotate_secret_response__pack_to_buffer
-                     (const Herald__V1__RotateSecretResponse   *message,
-                      ProtobufCBuffer     *buffer);
-Herald__V1__RotateSecretResponse *
-       herald__v1__rotate_secret_response__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data);
-void   herald__v1__rotate_secret_response__free_unpacked
-                     (Herald__V1__RotateSecretResponse *message,
-                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Herald__V1__StringValue_Closure)
@@ -1122,9 +1091,6 @@ typedef void (*Herald__V1__WatchDeliveriesRequest_Closure)
 typedef void (*Herald__V1__TestIntegrationResponse_Closure)
                  (const Herald__V1__TestIntegrationResponse *message,
                   void *closure_data);
-typedef void (*Herald__V1__RotateSecretResponse_Closure)
-                 (const Herald__V1__RotateSecretResponse *message,
-                  void *closure_data);
 
 /* --- services --- */
 
@@ -1194,7 +1160,7 @@ struct Herald__V1__Herald_Service
                            void *closure_data);
   void (*rotate_secret)(Herald__V1__Herald_Service *service,
                         const Herald__V1__IntegrationRef *input,
-                        Herald__V1__RotateSecretResponse_Closure closure,
+                        Herald__V1__IntegrationResponse_Closure closure,
                         void *closure_data);
 };
 typedef void (*Herald__V1__Herald_ServiceDestroy)(Herald__V1__Herald_Service *);
@@ -1282,7 +1248,7 @@ void herald__v1__herald__test_integration(ProtobufCService *service,
                                           void *closure_data);
 void herald__v1__herald__rotate_secret(ProtobufCService *service,
                                        const Herald__V1__IntegrationRef *input,
-                                       Herald__V1__RotateSecretResponse_Closure closure,
+                                       Herald__V1__IntegrationResponse_Closure closure,
                                        void *closure_data);
 
 /* --- descriptors --- */
@@ -1314,7 +1280,6 @@ extern const ProtobufCMessageDescriptor herald__v1__delivery_ref__descriptor;
 extern const ProtobufCMessageDescriptor herald__v1__delivery_response__descriptor;
 extern const ProtobufCMessageDescriptor herald__v1__watch_deliveries_request__descriptor;
 extern const ProtobufCMessageDescriptor herald__v1__test_integration_response__descriptor;
-extern const ProtobufCMessageDescriptor herald__v1__rotate_secret_response__descriptor;
 extern const ProtobufCServiceDescriptor herald__v1__herald__descriptor;
 
 PROTOBUF_C__END_DECLS

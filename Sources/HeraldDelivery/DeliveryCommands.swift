@@ -1,0 +1,98 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import HeraldWire
+
+/// Publishing events and changing deliveries: validation on the caller's thread, then the decider
+/// inside the writer's transaction.
+public struct DeliveryCommands: Sendable {
+    let store: EventStore
+    let decider: DeliveryDecider
+
+    public init(store: EventStore, decider: DeliveryDecider) {
+        self.store = store
+        self.decider = decider
+    }
+
+    public struct Published: Sendable {
+        public let publication: Publication
+        public let deliveries: [Delivery]
+        public let duplicate: Bool
+    }
+
+    /// Appends the event and its fan-out in one transaction. Publishing the same event id again
+    /// returns the first result; reusing it for different content is an error.
+    public func publish(_ request: V1.PublishEventRequest, deadline: ContinuousClock.Instant?,
+                        _ completion: @escaping @Sendable (Result<Published, any Error>) -> Void) {
+        let now = Date()
+        let event: PublishedEvent
+        do {
+            event = try PublishedEvent.validate(
+                eventID: request.eventId, projectID: request.projectId, projectName: request.projectName,
+                eventType: request.eventType, timestamp: request.timestamp, dataJSON: request.dataJson,
+                newID: { "evt_" + IntegrationID.random(now: UInt64(now.timeIntervalSince1970 * 1000)).rawValue.dropFirst(4) },
+                now: now)
+        } catch {
+            return completion(.failure(error))
+        }
+        let timestampGiven = !request.timestamp.isEmpty
+        store.write(deadline: deadline, { [decider] transaction in
+            let db = transaction.db
+            if let existing = try DeliveriesView.publication(event.eventID, in: db) {
+                guard existing.isRepeated(by: event, timestampGiven: timestampGiven) else {
+                    throw DomainError.alreadyExists("event \(event.eventID) was already published with different content")
+                }
+                let deliveries = try existing.deliveryIDs.compactMap { try DeliveriesView.delivery($0, in: db) }
+                return Published(publication: existing, deliveries: deliveries, duplicate: true)
+            }
+            let scheduled = decider.fanOut(event, to: try IntegrationsView.all(projectID: event.projectID, in: db),
+                                           now: transaction.now) { DeliveryID.random(now: UInt64(transaction.now)) }
+            let publication = Publication(event: event, deliveryIDs: scheduled.map(\.id))
+            let stored = StoredEvent.encode(publication)
+            try transaction.append(stream: Publication.stream(event.eventID), expectedVersion: 0,
+                                   [NewEvent(type: stored.type, payload: stored.payload)])
+            var deliveries: [Delivery] = []
+            for schedule in scheduled {
+                let change = DeliveryEvent.scheduled(schedule)
+                let record = StoredEvent.encode(change)
+                let appended = try transaction.append(stream: schedule.id.stream, expectedVersion: 0,
+                                                      [NewEvent(type: record.type, payload: record.payload)])
+                if let delivery = Delivery.evolve(nil, change, recordedAt: appended[0].recordedAt) { deliveries.append(delivery) }
+            }
+            return Published(publication: publication, deliveries: deliveries, duplicate: false)
+        }, completion: completion)
+    }
+
+    /// A manual resend of an exhausted or cancelled delivery, as a new attempt series.
+    public func retry(_ id: DeliveryID, deadline: ContinuousClock.Instant?,
+                      _ completion: @escaping @Sendable (Result<Delivery, any Error>) -> Void) {
+        change(id, deadline: deadline, completion) { [decider] delivery, now in try decider.retry(delivery, now: now) }
+    }
+
+    /// Records an attempt's outcome, and so schedules the next one or ends the delivery.
+    public func recordAttempt(_ id: DeliveryID, result: AttemptResult, startedAt: Int64,
+                              _ completion: @escaping @Sendable (Result<Delivery, any Error>) -> Void) {
+        change(id, deadline: nil, completion) { [decider] delivery, _ in
+            decider.recordAttempt(result, startedAt: startedAt, on: delivery)
+        }
+    }
+
+    private func change(_ id: DeliveryID, deadline: ContinuousClock.Instant?,
+                        _ completion: @escaping @Sendable (Result<Delivery, any Error>) -> Void,
+                        decide: @escaping @Sendable (Delivery, Int64) throws -> [DeliveryEvent]) {
+        store.write(deadline: deadline, { transaction in
+            guard let delivery = try DeliveriesView.delivery(id, in: transaction.db) else {
+                throw DomainError.notFound("no delivery \(id)")
+            }
+            let events = try decide(delivery, transaction.now)
+            guard !events.isEmpty else { return delivery }
+            let recorded = try transaction.append(stream: id.stream, expectedVersion: delivery.version, events.map {
+                let stored = StoredEvent.encode($0)
+                return NewEvent(type: stored.type, payload: stored.payload)
+            })
+            var after: Delivery? = delivery
+            for (event, record) in zip(events, recorded) { after = Delivery.evolve(after, event, recordedAt: record.recordedAt) }
+            return after ?? delivery
+        }, completion: completion)
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import HeraldCore
+import HeraldStore
+import HeraldWire
+import Logging
+import ServiceLifecycle
+
+/// Follows the log and makes the deliveries' attempts. Its queue is rebuilt from the deliveries view
+/// at start, so overdue retries fire at once and an attempt cut short by a crash is made again
+/// (with the same delivery id, so the same `webhook-id`). Every outcome goes back into the log
+/// through `DeliveryCommands`; the reactor writes nothing else.
+///
+/// Concurrency is bounded globally and per integration, and each integration is paced by its
+/// platform, so a slow or dead endpoint holds up only its own deliveries.
+public final class DeliveryReactor: Service, Sendable {
+    public struct Settings: Sendable {
+        public var maximumConcurrentAttempts = 64
+        public var pacing: Pacing = .standard
+        public init() {}
+    }
+
+    let store: EventStore
+    let commands: DeliveryCommands
+    let sender: WebhookSender
+    let settings: Settings
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    private let signals = AsyncStream.makeStream(of: Signal.self)
+
+    public init(store: EventStore, commands: DeliveryCommands, sender: WebhookSender, settings: Settings, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = EventStore.systemClock) {
+        self.store = store
+        self.commands = commands
+        self.sender = sender
+        self.settings = settings
+        self.logger = logger
+        self.clock = clock
+    }
+
+    enum Signal: Sendable {
+        case committed
+        case timer
+        case finished(DeliveryID, IntegrationID, Delivery?)
+    }
+
+    /// Starts no more attempts; `run` returns once those in flight have recorded their outcome.
+    public func stop() {
+        signals.continuation.finish()
+    }
+
+    public func run() async throws {
+        let (signals, signal) = self.signals
+        let subscription = store.subscribe { _ in signal.yield(.committed) }
+        defer { subscription.cancel() }
+        var queue = DeliveryQueue(pacing: settings.pacing, limit: settings.maximumConcurrentAttempts)
+        var cursor = try store.head()
+        for delivery in try store.read({ try DeliveriesView.allOpen(in: $0) }) { queue.add(delivery, platform: platform(of: delivery)) }
+        logger.info("delivery reactor started", metadata: ["open": "\(queue.count)", "position": "\(cursor)"])
+
+        var timer: Task<Void, Never>?
+        signal.yield(.timer)
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { attempts in
+                for await event in signals {
+                    switch event {
+                    case .committed:
+                        cursor = (try? follow(from: cursor, into: &queue)) ?? cursor
+                    case .timer:
+                        break
+                    case .finished(let id, let integration, let delivery):
+                        queue.finish(id, integration: integration, now: clock())
+                        if let delivery, delivery.status.isOpen { queue.add(delivery, platform: platform(of: delivery)) }
+                    }
+                    let now = clock()
+                    for entry in queue.takeDue(now: now) {
+                        attempts.addTask { [self] in
+                            let after = await attempt(entry)
+                            signal.yield(.finished(entry.id, entry.integrationID, after))
+                        }
+                    }
+                    timer?.cancel()
+                    if let wake = queue.nextWake(now: now) {
+                        timer = Task {
+                            try? await Task.sleep(for: .milliseconds(max(1, wake - now)))
+                            if !Task.isCancelled { signal.yield(.timer) }
+                        }
+                    }
+                }
+                timer?.cancel()
+            }
+        } onGracefulShutdown: { [self] in
+            stop()
+        }
+        await sender.shutdown()
+        logger.info("delivery reactor stopped")
+    }
+
+    /// Applies what was committed since `cursor` to the queue; returns the new cursor.
+    private func follow(from cursor: LogPosition, into queue: inout DeliveryQueue) throws -> LogPosition {
+        var position = cursor
+        while true {
+            let page = try store.events(from: position + 1, limit: 1_000)
+            guard let last = page.last else { return position }
+            for event in page where event.stream.hasPrefix("delivery-") {
+                guard let change = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) else { continue }
+                let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
+                switch change {
+                case .scheduled, .retryRequested:
+                    if let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }), delivery.status.isOpen {
+                        queue.add(delivery, platform: platform(of: delivery))
+                    }
+                case .cancelled:
+                    queue.remove(id)
+                case .attempted:
+                    break  // the attempt's own completion requeues it
+                }
+            }
+            position = last.position
+        }
+    }
+
+    private func platform(of delivery: Delivery) -> Platform {
+        store.integrations?.integration(delivery.integrationID)?.platform ?? .custom
+    }
+
+    /// Formats, sends and records one attempt; returns the delivery as the log now has it.
+    private func attempt(_ entry: DeliveryQueue.Entry) async -> Delivery? {
+        do {
+            guard let integration = store.integrations?.integration(entry.integrationID), integration.status == .connected,
+                  let delivery = try store.read({ try DeliveriesView.delivery(entry.id, in: $0) }), delivery.status.isOpen,
+                  let publication = try store.read({ try DeliveriesView.publication(delivery.eventID, in: $0) })
+            else { return nil }
+            let body = PayloadFormatter.payload(for: publication.event.notification, platform: integration.platform).serialized()
+            let startedAt = clock()
+            let result = await sender.send(url: integration.url, body: Array(body.utf8), id: entry.id.rawValue,
+                                           signingSecret: integration.signingSecret)
+            logger.debug("attempt", metadata: [
+                "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
+                "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
+            ])
+            return try await withCheckedThrowingContinuation { continuation in
+                commands.recordAttempt(entry.id, result: result, startedAt: startedAt) { continuation.resume(with: $0) }
+            }
+        } catch {
+            logger.error("delivery attempt failed to run", metadata: ["delivery": "\(entry.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+}
+
+/// The reactor's timetable: open deliveries by due time, with what is in flight per integration and
+/// when each integration may be sent to next. Pure bookkeeping; the reactor does the IO.
+struct DeliveryQueue {
+    struct Entry: Sendable {
+        let id: DeliveryID
+        let integrationID: IntegrationID
+        let dueAt: Int64
+        let platform: Platform
+    }
+
+    let pacing: Pacing
+    let limit: Int
+    private var waiting: [DeliveryID: Entry] = [:]
+    private var inFlight: [IntegrationID: Int] = [:]
+    private var inFlightIDs: Set<DeliveryID> = []
+    private var notBefore: [IntegrationID: Int64] = [:]
+
+    init(pacing: Pacing, limit: Int) {
+        self.pacing = pacing
+        self.limit = limit
+    }
+
+    var count: Int { waiting.count + inFlightIDs.count }
+
+    mutating func add(_ delivery: Delivery, platform: Platform) {
+        guard !inFlightIDs.contains(delivery.id) else { return }
+        waiting[delivery.id] = Entry(id: delivery.id, integrationID: delivery.integrationID,
+                                     dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
+    }
+
+    mutating func remove(_ id: DeliveryID) {
+        waiting.removeValue(forKey: id)
+    }
+
+    /// Takes every entry that is due and allowed to start, oldest due first.
+    mutating func takeDue(now: Int64) -> [Entry] {
+        var started: [Entry] = []
+        for entry in waiting.values.filter({ $0.dueAt <= now }).sorted(by: { ($0.dueAt, $0.id.rawValue) < ($1.dueAt, $1.id.rawValue) }) {
+            guard inFlightIDs.count < limit else { break }
+            let busy = inFlight[entry.integrationID, default: 0]
+            guard busy < pacing.concurrency(for: entry.platform), notBefore[entry.integrationID, default: 0] <= now else { continue }
+            waiting.removeValue(forKey: entry.id)
+            inFlight[entry.integrationID] = busy + 1
+            inFlightIDs.insert(entry.id)
+            notBefore[entry.integrationID] = now + pacing.interval(for: entry.platform).milliseconds
+            started.append(entry)
+        }
+        return started
+    }
+
+    mutating func finish(_ id: DeliveryID, integration: IntegrationID, now: Int64) {
+        guard inFlightIDs.remove(id) != nil else { return }
+        inFlight[integration, default: 1] -= 1
+        if inFlight[integration] == 0 { inFlight.removeValue(forKey: integration) }
+    }
+
+    /// When something waiting could next start, if anything could.
+    func nextWake(now: Int64) -> Int64? {
+        guard inFlightIDs.count < limit else { return nil }
+        return waiting.values
+            .filter { inFlight[$0.integrationID, default: 0] < pacing.concurrency(for: $0.platform) }
+            .map { max($0.dueAt, notBefore[$0.integrationID, default: 0]) }
+            .min()
+    }
+}
