@@ -47,7 +47,7 @@ final class DaemonProcess {
     let directory: String
     let socket: String
     let database: String
-    let extraArguments: [String]
+    var extraArguments: [String]
     private(set) var process: Process?
     let logPath: String
 
