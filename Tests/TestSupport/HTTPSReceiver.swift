@@ -36,14 +36,18 @@ public final class HTTPSReceiver: Sendable {
         }
     }
 
-    private let state = Mutex<(requests: [Request], connections: Int)>(([], 0))
+    private let state = Mutex<(requests: [Request], connections: Int, count: Int, first: Request?)>(([], 0, 0, nil))
+    private let recordsRequests: Bool
     private let respond: @Sendable (Int, Request) -> Response
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let channel: Channel
     public let port: Int
 
-    public init(certificates: TestCertificates, respond: @escaping @Sendable (Int, Request) -> Response = { _, _ in Response() }) async throws {
+    /// With `recordsRequests` false (for benchmarks) only the count and the first request are kept.
+    public init(certificates: TestCertificates, recordsRequests: Bool = true,
+                respond: @escaping @Sendable (Int, Request) -> Response = { _, _ in Response() }) async throws {
         self.respond = respond
+        self.recordsRequests = recordsRequests
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.certificatePath).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.keyPath, format: .pem)))
@@ -66,6 +70,8 @@ public final class HTTPSReceiver: Sendable {
     }
 
     public var requests: [Request] { state.withLock { $0.requests } }
+    public var requestCount: Int { state.withLock { $0.count } }
+    public var firstRequest: Request? { state.withLock { $0.first } }
     /// TCP connections accepted, to tell keep-alive from a new connection per request.
     public var connections: Int { state.withLock { $0.connections } }
 
@@ -91,8 +97,10 @@ public final class HTTPSReceiver: Sendable {
 
     fileprivate func received(_ request: Request) -> Response {
         let index = state.withLock { state in
-            state.requests.append(request)
-            return state.requests.count - 1
+            if recordsRequests { state.requests.append(request) }
+            if state.first == nil { state.first = request }
+            state.count += 1
+            return state.count - 1
         }
         return respond(index, request)
     }

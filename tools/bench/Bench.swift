@@ -27,6 +27,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Measure an already running heraldd on this socket instead of starting one (for profiling).")
     var socket: String?
 
+    @Option(help: "What to measure: rpc, deliveries, replay or all.")
+    var suite: String = "all"
+
+    @Option(help: "Events in the replay measurement.")
+    var replayEvents: Int = 1_000_000
+
     func run() async throws {
         let levels = callers.split(separator: ",").compactMap { Int($0) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(getpid())").path
@@ -35,6 +41,22 @@ struct Bench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let duration = Duration.milliseconds(Int(seconds * 1000))
 
+        var sections: [String] = []
+        let heraldd = self.heraldd ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("heraldd").path
+        let deliveries = DeliveryBench(heraldd: heraldd, seconds: seconds, progress: progress)
+        if suite == "all" || suite == "rpc" { sections.append(try await rpc(levels: levels, directory: directory, duration: duration)) }
+        if suite == "all" || suite == "deliveries" {
+            let path = "\(directory)/deliveries"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            sections.append(try await deliveries.run(in: path))
+        }
+        if suite == "all" || suite == "replay" { sections.append(try await deliveries.replay(in: directory, events: replayEvents)) }
+        let table = sections.joined(separator: "\n\n")
+        print(table)
+        if let output { try table.write(toFile: output, atomically: true, encoding: .utf8) }
+    }
+
+    func rpc(levels: [Int], directory: String, duration: Duration) async throws -> String {
         var rows: [Row] = []
         let daemon = self.socket == nil ? try await startDaemon(directory) : nil
         defer { daemon.map { kill($0.processIdentifier, SIGTERM); $0.waitUntilExit() } }
@@ -71,12 +93,10 @@ struct Bench: AsyncParsableCommand {
                             result: try rawAppends(path: "\(directory)/raw.db", batch: level, duration: duration)))
         }
 
-        let table = render(rows, levels: levels)
-        print(table)
-        if let output { try table.write(toFile: output, atomically: true, encoding: .utf8) }
+        return render(rows, levels: levels)
     }
 
-    func progress(_ text: String) {
+    @Sendable func progress(_ text: String) {
         FileHandle.standardError.write(Data("measuring \(text)…\n".utf8))
     }
 
