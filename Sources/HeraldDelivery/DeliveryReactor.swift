@@ -40,7 +40,7 @@ public final class DeliveryReactor: Service, Sendable {
     enum Signal: Sendable {
         case committed
         case timer
-        case finished(DeliveryID, IntegrationID, Delivery?)
+        case finished(DeliveryID, IntegrationID, Delivery?, pause: Duration?)
     }
 
     /// Starts no more attempts; `run` returns once those in flight have recorded their outcome.
@@ -67,15 +67,15 @@ public final class DeliveryReactor: Service, Sendable {
                         cursor = (try? follow(from: cursor, into: &queue)) ?? cursor
                     case .timer:
                         break
-                    case .finished(let id, let integration, let delivery):
-                        queue.finish(id, integration: integration, now: clock())
+                    case .finished(let id, let integration, let delivery, let pause):
+                        queue.finish(id, integration: integration, now: clock(), pause: pause)
                         if let delivery, delivery.status.isOpen { queue.add(delivery, platform: platform(of: delivery)) }
                     }
                     let now = clock()
                     for entry in queue.takeDue(now: now) {
                         attempts.addTask { [self] in
-                            let after = await attempt(entry)
-                            signal.yield(.finished(entry.id, entry.integrationID, after))
+                            let (after, pause) = await attempt(entry)
+                            signal.yield(.finished(entry.id, entry.integrationID, after, pause: pause))
                         }
                     }
                     timer?.cancel()
@@ -123,13 +123,14 @@ public final class DeliveryReactor: Service, Sendable {
         store.integrations?.integration(delivery.integrationID)?.platform ?? .custom
     }
 
-    /// Formats, sends and records one attempt; returns the delivery as the log now has it.
-    private func attempt(_ entry: DeliveryQueue.Entry) async -> Delivery? {
+    /// Formats, sends and records one attempt; returns the delivery as the log now has it, and how
+    /// long the endpoint asked to be left alone.
+    private func attempt(_ entry: DeliveryQueue.Entry) async -> (Delivery?, Duration?) {
         do {
             guard let integration = store.integrations?.integration(entry.integrationID), integration.status == .connected,
                   let delivery = try store.read({ try DeliveriesView.delivery(entry.id, in: $0) }), delivery.status.isOpen,
                   let publication = try store.read({ try DeliveriesView.publication(delivery.eventID, in: $0) })
-            else { return nil }
+            else { return (nil, nil) }
             let body = PayloadFormatter.payload(for: publication.event.notification, platform: integration.platform).serialized()
             let startedAt = clock()
             let result = await sender.send(url: integration.url, body: Array(body.utf8), id: entry.id.rawValue,
@@ -138,12 +139,13 @@ public final class DeliveryReactor: Service, Sendable {
                 "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
                 "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
             ])
-            return try await withCheckedThrowingContinuation { continuation in
+            let recorded = try await withCheckedThrowingContinuation { continuation in
                 commands.recordAttempt(entry.id, result: result, startedAt: startedAt) { continuation.resume(with: $0) }
             }
+            return (recorded, result.pause)
         } catch {
             logger.error("delivery attempt failed to run", metadata: ["delivery": "\(entry.id)", "error": "\(error)"])
-            return nil
+            return (nil, nil)
         }
     }
 }
@@ -198,7 +200,8 @@ struct DeliveryQueue {
         return started
     }
 
-    mutating func finish(_ id: DeliveryID, integration: IntegrationID, now: Int64) {
+    mutating func finish(_ id: DeliveryID, integration: IntegrationID, now: Int64, pause: Duration? = nil) {
+        if let pause { notBefore[integration] = max(notBefore[integration, default: 0], now + pause.milliseconds) }
         guard inFlightIDs.remove(id) != nil else { return }
         inFlight[integration, default: 1] -= 1
         if inFlight[integration] == 0 { inFlight.removeValue(forKey: integration) }

@@ -114,7 +114,7 @@ public final class WebhookSender: Sendable {
                 responseSnippet: String(text.prefix(Self.snippetLimit)),
                 location: (300..<400).contains(status) ? (response.headers.first(name: "location") ?? "") : "",
                 retryAfter: Self.retryAfter(response.headers, body: text, status: status, now: now),
-                duration: ContinuousClock.now - started)
+                pause: Self.pause(response.headers), duration: ContinuousClock.now - started)
         } catch {
             return failure(Self.describe(error))
         }
@@ -189,6 +189,14 @@ public final class WebhookSender: Sendable {
             return .milliseconds(Int64(seconds * 1000))
         }
         return nil
+    }
+
+    /// A bucket with nothing left: wait until it resets (Discord's rate-limit headers).
+    static func pause(_ headers: HTTPHeaders) -> Duration? {
+        guard headers.first(name: "x-ratelimit-remaining") == "0",
+              let reset = headers.first(name: "x-ratelimit-reset-after").flatMap(Double.init), reset > 0
+        else { return nil }
+        return .milliseconds(Int64(min(reset, 3600) * 1000))
     }
 
     static func describe(_ error: any Error) -> String {

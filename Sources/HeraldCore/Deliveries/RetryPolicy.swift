@@ -54,10 +54,14 @@ public struct AttemptResult: Sendable, Equatable {
     public var location: String
     /// From `Retry-After` (or Discord's `retry_after`).
     public var retryAfter: Duration?
+    /// How long the endpoint asked not to be sent to at all (Discord's `X-RateLimit-Remaining: 0`
+    /// with `X-RateLimit-Reset-After`), whatever this attempt's outcome.
+    public var pause: Duration?
     public var duration: Duration
 
     public init(httpStatus: UInt32?, error: String = "", responseSnippet: String = "", location: String = "",
-                retryAfter: Duration? = nil, duration: Duration) {
+                retryAfter: Duration? = nil, pause: Duration? = nil, duration: Duration) {
+        self.pause = pause
         self.httpStatus = httpStatus
         self.error = error
         self.responseSnippet = responseSnippet

@@ -99,6 +99,38 @@ import Testing
         }
     }
 
+    @Test func watchStreamsStateChanges() async throws {
+        try await withReceiver { client, receiver in
+            _ = try await connect(client, receiver)
+            let watcher = Task {
+                var seen: [String] = []
+                for try await delivery in client.watchDeliveries() {
+                    seen.append(delivery.status)
+                    if delivery.status == "delivered" { break }
+                }
+                return seen
+            }
+            try await Task.sleep(for: .milliseconds(100))  // the watch is open before the publish
+            _ = try await publish(client)
+            let seen = try await watcher.value
+            #expect(seen.first == "pending" && seen.last == "delivered")
+        }
+    }
+
+    @Test func testSendsASampleNow() async throws {
+        try await withReceiver(respond: { index, _ in index == 0 ? .init() : .init(status: 404, body: "no such hook") }) { client, receiver in
+            let connected = try await connect(client, receiver, platform: "slack")
+            let ok = try await client.testIntegration(connected.integration.id)
+            #expect(ok.delivered && ok.attempt.httpStatus == 200)
+            let request = try #require(await receiver.waitForRequests(1).first)
+            #expect(request.text.contains("Herald test notification"))
+            let failed = try await client.testIntegration(connected.integration.id)
+            #expect(!failed.delivered && failed.attempt.httpStatus == 404 && failed.attempt.responseSnippet == "no such hook")
+            // A test is not a delivery.
+            #expect(try await client.listDeliveries(.init()).deliveries.isEmpty)
+        }
+    }
+
     @Test func unsubscribedTypesAreNotSent() async throws {
         try await withReceiver { client, receiver in
             _ = try await connect(client, receiver, events: ["test_plan.created"])
@@ -133,6 +165,13 @@ import Testing
             #expect(shown.attempts.allSatisfy { $0.httpStatus == 503 && $0.responseSnippet == "down" })
             let health = try await client.getIntegration(connected.integration.id).integration
             #expect(health.consecutiveFailures == 6 && health.lastHttpStatus == 503)
+
+            // The deliveries view, attempts and health are projections: a replay rebuilds them equal.
+            let before = (try await client.listDeliveries(.init()), try await client.getDelivery(id), health)
+            for try await _ in client.replay() {}
+            let after = (try await client.listDeliveries(.init()), try await client.getDelivery(id),
+                         try await client.getIntegration(connected.integration.id).integration)
+            #expect(after.0 == before.0 && after.1 == before.1 && after.2 == before.2)
 
             // A manual retry starts a new series.
             let retried = try await client.retryDelivery(id).delivery
