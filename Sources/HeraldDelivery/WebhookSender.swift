@@ -32,7 +32,9 @@ public final class WebhookSender: Sendable {
     let settings: Settings
     let group: EventLoopGroup
     let threadPool: NIOThreadPool
-    private let clients = Mutex<[String: (client: HTTPClient, pinnedUntil: ContinuousClock.Instant)]>([:])
+    /// One client per host and port, pinned to a checked address until `pinnedUntil`. Making one is a
+    /// single flight: concurrent attempts to a new host share the first lookup and its connections.
+    private let clients = Mutex<[String: (client: Task<HTTPClient, any Error>, pinnedUntil: ContinuousClock.Instant)]>([:])
     private let tls: TLSConfiguration
 
     public init(settings: Settings, group: EventLoopGroup, threadPool: NIOThreadPool) {
@@ -50,7 +52,7 @@ public final class WebhookSender: Sendable {
             defer { clients.removeAll() }
             return clients.values.map(\.client)
         }
-        for client in all { try? await client.shutdown() }
+        for client in all { try? await client.value.shutdown() }
     }
 
     /// One delivery attempt. `id` is the delivery id, sent as `webhook-id` on every retry.
@@ -123,7 +125,33 @@ public final class WebhookSender: Sendable {
     /// A client whose connections go only to a checked address of the URL's host.
     private func pinnedClient(for url: WebhookURL) async throws -> HTTPClient {
         let key = "\(url.host):\(url.port ?? 443)"
-        if let cached = clients.withLock({ $0[key] }), cached.pinnedUntil > .now { return cached.client }
+        let (task, replaced) = clients.withLock { clients -> (Task<HTTPClient, any Error>, Task<HTTPClient, any Error>?) in
+            if let cached = clients[key], cached.pinnedUntil > .now { return (cached.client, nil) }
+            let task = Task { try await self.makePinnedClient(for: url) }
+            let old = clients[key]?.client
+            clients[key] = (task, .now + settings.pinLifetime)
+            return (task, old)
+        }
+        if let replaced {
+            // Attempts may still be running on the old pin; let them finish first.
+            let grace = settings.attemptTimeout + .seconds(5)
+            Task {
+                try? await Task.sleep(for: grace)
+                try? await replaced.value.shutdown()
+            }
+        }
+        do {
+            return try await task.value
+        } catch {
+            // A failed lookup is not cached: the next attempt tries again.
+            clients.withLock { clients in
+                if clients[key]?.client == task { clients.removeValue(forKey: key) }
+            }
+            throw error
+        }
+    }
+
+    private func makePinnedClient(for url: WebhookURL) async throws -> HTTPClient {
         let host = url.host
         let addresses: [IPAddress] = if let literal = IPAddress(literal: host) {
             [literal]
@@ -156,14 +184,7 @@ public final class WebhookSender: Sendable {
             }
             return channel.eventLoop.makeSucceededVoidFuture()
         }
-        let client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
-        let replaced = clients.withLock { clients -> HTTPClient? in
-            let old = clients[key]?.client
-            clients[key] = (client, .now + settings.pinLifetime)
-            return old
-        }
-        if let replaced { Task { try? await replaced.shutdown() } }
-        return client
+        return HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
     }
 
     /// `webhook-signature` of the Standard Webhooks spec, when there is a secret.
