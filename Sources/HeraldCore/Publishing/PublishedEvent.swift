@@ -118,32 +118,101 @@ public struct EventData: Sendable, Equatable {
     }
 }
 
-/// RFC 3339 timestamps in UTC.
+/// RFC 3339 timestamps in UTC. Done by hand: a date formatter costs more to make than a publish.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        format(seconds: Int64(date.timeIntervalSince1970.rounded(.down)), milliseconds: nil)
     }
 
-    /// Accepts RFC 3339 with `Z` or `+00:00`, with or without fractional seconds.
+    /// Accepts RFC 3339 with `Z` or `+00:00`, with or without fractional seconds (kept to the millisecond).
     public static func normalize(_ text: String) throws(DomainError) -> String {
-        let trimmed = String(text.trimmingSpaces)
-        guard trimmed.hasSuffix("Z") || trimmed.hasSuffix("z") || trimmed.hasSuffix("+00:00") else {
-            throw .invalidArgument("timestamp must be RFC 3339 in UTC, such as 2026-08-20T10:15:00Z, not '\(text)'")
+        let invalid = DomainError.invalidArgument("timestamp must be RFC 3339 in UTC, such as 2026-08-20T10:15:00Z, not '\(text)'")
+        var rest = Substring(text.trimmingSpaces)
+        if rest.hasSuffix("Z") || rest.hasSuffix("z") {
+            rest = rest.dropLast()
+        } else if rest.hasSuffix("+00:00") {
+            rest = rest.dropLast(6)
+        } else {
+            throw invalid
         }
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: trimmed.replacingOccurrences(of: "z", with: "Z")) {
-                let output = ISO8601DateFormatter()
-                output.formatOptions = options
-                output.timeZone = TimeZone(identifier: "UTC")
-                return output.string(from: date)
+        let bytes = Array(rest.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for index in range {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
             }
+            return value
         }
-        throw .invalidArgument("timestamp must be RFC 3339 in UTC, such as 2026-08-20T10:15:00Z, not '\(text)'")
+        guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+              hour < 24, minute < 60, second < 60
+        else { throw invalid }
+        var milliseconds: Int64?
+        if bytes.count > 19 {
+            guard bytes[19] == UInt8(ascii: "."), bytes.count > 20, let fraction = number(20..<bytes.count) else { throw invalid }
+            let digits = bytes.count - 20
+            milliseconds = digits >= 3 ? fraction / pow10(digits - 3) : fraction * pow10(3 - digits)
+        }
+        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        return format(seconds: seconds, milliseconds: milliseconds)
+    }
+
+    static func format(seconds: Int64, milliseconds: Int64?) -> String {
+        let (year, month, day) = civil(days: seconds.floorDivided(by: 86_400))
+        let time = seconds - seconds.floorDivided(by: 86_400) * 86_400
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(time / 3600, 2)):\(pad(time / 60 % 60, 2)):\(pad(time % 60, 2))"
+        if let milliseconds { text += ".\(pad(milliseconds, 3))" }
+        return text + "Z"
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    private static func pow10(_ n: Int) -> Int64 { (0..<n).reduce(1) { value, _ in value * 10 } }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    private static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = y.floorDivided(by: 400)
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func civil(days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }
 

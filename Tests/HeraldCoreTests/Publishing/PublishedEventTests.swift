@@ -42,3 +42,32 @@ import Testing
         #expect(event.notification.link == "https://x.test")
     }
 }
+
+@Suite struct TimestampTests {
+    @Test(arguments: [
+        ("2026-08-20T10:15:00Z", "2026-08-20T10:15:00Z"),
+        ("2026-08-20t10:15:00z", "2026-08-20T10:15:00Z"),
+        ("2024-02-29T23:59:59+00:00", "2024-02-29T23:59:59Z"),
+        ("2026-08-20T10:15:00.25Z", "2026-08-20T10:15:00.250Z"),
+        ("2026-08-20T10:15:00.123456Z", "2026-08-20T10:15:00.123Z"),
+        ("1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z"),
+    ])
+    func normalises(_ input: String, _ output: String) throws {
+        #expect(try Timestamp.normalize(input) == output)
+    }
+
+    @Test(arguments: ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-08-20T24:00:00Z", "2026-08-20 10:15:00Z",
+                      "2026-08-20T10:15:00+01:00", "2026-08-20T10:15:00", "2026-08-20T10:15:00.Z", "20260820T101500Z"])
+    func refuses(_ input: String) {
+        #expect(throws: DomainError.self) { try Timestamp.normalize(input) }
+    }
+
+    @Test func formatsAgreeWithFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        for seconds in stride(from: -86_400 * 400, to: 86_400 * 365 * 80, by: 86_400 * 37 + 3_671) {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            #expect(Timestamp.format(date) == formatter.string(from: date))
+        }
+    }
+}
