@@ -58,6 +58,7 @@ public final class DeliveryReactor: Service, Sendable {
         logger.info("delivery reactor started", metadata: ["open": "\(queue.count)", "position": "\(cursor)"])
 
         var timer: Task<Void, Never>?
+        var timerWake: Int64?
         signal.yield(.timer)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { attempts in
@@ -78,11 +79,17 @@ public final class DeliveryReactor: Service, Sendable {
                             signal.yield(.finished(entry.id, entry.integrationID, after, pause: pause))
                         }
                     }
-                    timer?.cancel()
-                    if let wake = queue.nextWake(now: now) {
-                        timer = Task {
-                            try? await Task.sleep(for: .milliseconds(max(1, wake - now)))
-                            if !Task.isCancelled { signal.yield(.timer) }
+                    // Most signals leave the next wake-up where it was; only a change re-arms the timer.
+                    let wake = queue.nextWake(now: now)
+                    if case .timer = event { timerWake = nil }
+                    if wake != timerWake {
+                        timer?.cancel()
+                        timerWake = wake
+                        if let wake {
+                            timer = Task {
+                                try? await Task.sleep(for: .milliseconds(max(1, wake - now)))
+                                if !Task.isCancelled { signal.yield(.timer) }
+                            }
                         }
                     }
                 }
@@ -105,7 +112,12 @@ public final class DeliveryReactor: Service, Sendable {
                 guard let change = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) else { continue }
                 let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
                 switch change {
-                case .scheduled, .retryRequested:
+                case .scheduled:
+                    // The event says all the queue needs; no read of the view.
+                    if let delivery = Delivery.evolve(nil, change, recordedAt: event.recordedAt) {
+                        queue.add(delivery, platform: platform(of: delivery))
+                    }
+                case .retryRequested:
                     if let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }), delivery.status.isOpen {
                         queue.add(delivery, platform: platform(of: delivery))
                     }

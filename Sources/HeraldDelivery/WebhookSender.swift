@@ -36,6 +36,8 @@ public final class WebhookSender: Sendable {
     /// single flight: concurrent attempts to a new host share the first lookup and its connections.
     private let clients = Mutex<[String: (client: Task<HTTPClient, any Error>, pinnedUntil: ContinuousClock.Instant)]>([:])
     private let tls: TLSConfiguration
+    /// Parsed webhook URLs, so that an attempt doesn't parse the same URL again.
+    private let parsedURLs = Mutex<[String: WebhookURL]>([:])
 
     public init(settings: Settings, group: EventLoopGroup, threadPool: NIOThreadPool) {
         self.settings = settings
@@ -78,9 +80,7 @@ public final class WebhookSender: Sendable {
         func failure(_ message: String) -> AttemptResult {
             AttemptResult(httpStatus: nil, error: message, duration: ContinuousClock.now - started)
         }
-        guard let parsed = try? WebhookURL(validating: url, platform: .custom, allowList: settings.allowList) else {
-            return failure("the webhook URL is no longer valid")
-        }
+        guard let parsed = parse(url) else { return failure("the webhook URL is no longer valid") }
         let client: HTTPClient
         do {
             client = try await pinnedClient(for: parsed)
@@ -120,6 +120,16 @@ public final class WebhookSender: Sendable {
         } catch {
             return failure(Self.describe(error))
         }
+    }
+
+    private func parse(_ url: String) -> WebhookURL? {
+        if let cached = parsedURLs.withLock({ $0[url] }) { return cached }
+        guard let parsed = try? WebhookURL(validating: url, platform: .custom, allowList: settings.allowList) else { return nil }
+        parsedURLs.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[url] = parsed
+        }
+        return parsed
     }
 
     /// A client whose connections go only to a checked address of the URL's host.

@@ -6,8 +6,9 @@ public final class WriteTransaction {
     private let projections: [any Projection]
     public let now: Int64
     private(set) var head: LogPosition
-    /// Streams appended to; a rolled-back write may leave one here, which costs only a re-read.
-    private(set) var touchedStreams: Set<String> = []
+    /// Streams appended to, with the types of their new events; a rolled-back write may leave one
+    /// here, which costs only a re-read.
+    private(set) var touchedStreams: [String: Set<String>] = [:]
     /// Set when a write changed views without appending, as a rebuild does.
     var refreshesEverything = false
 
@@ -22,18 +23,25 @@ public final class WriteTransaction {
     /// and applies them to every projection.
     @discardableResult
     public func append(stream: String, expectedVersion: UInt64, _ events: [NewEvent]) throws -> [RecordedEvent] {
-        let actual = try LogQueries.streamVersion(db, stream)
-        guard actual == expectedVersion else {
-            throw StoreError.versionConflict(stream: stream, expected: expectedVersion, actual: actual)
+        // A new stream needs no lookup: if it exists after all, UNIQUE(stream, version) refuses the insert.
+        if expectedVersion > 0 {
+            let actual = try LogQueries.streamVersion(db, stream)
+            guard actual == expectedVersion else {
+                throw StoreError.versionConflict(stream: stream, expected: expectedVersion, actual: actual)
+            }
         }
         var recorded: [RecordedEvent] = []
-        touchedStreams.insert(stream)
+        touchedStreams[stream, default: []].formUnion(events.map(\.type))
         let insert = "INSERT INTO events (position, stream, version, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
         for (offset, event) in events.enumerated() {
             let position = head + 1
             let version = expectedVersion + UInt64(offset) + 1
-            try db.run(insert, .integer(Int64(position)), .text(stream), .integer(Int64(version)),
-                       .text(event.type), .blob(event.payload), .integer(now))
+            do {
+                try db.run(insert, .integer(Int64(position)), .text(stream), .integer(Int64(version)),
+                           .text(event.type), .blob(event.payload), .integer(now))
+            } catch let error as SQLiteError where error.isConstraintViolation && expectedVersion == 0 {
+                throw StoreError.versionConflict(stream: stream, expected: 0, actual: try LogQueries.streamVersion(db, stream))
+            }
             let record = RecordedEvent(position: position, stream: stream, version: version, type: event.type,
                                        payload: event.payload, recordedAt: now)
             for projection in projections { try projection.apply(record, in: db) }

@@ -74,7 +74,7 @@ final class Writer: @unchecked Sendable {
     }
 
     /// Lets in-memory projections catch up with what was just committed, before anyone is answered.
-    func refresh(_ streams: Set<String>?) {
+    func refresh(_ streams: [String: Set<String>]?) {
         for projection in projections {
             do {
                 try projection.didCommit(streams: streams, in: db)
@@ -99,7 +99,7 @@ final class Writer: @unchecked Sendable {
         var outcomes = [Error?](repeating: nil, count: batch.count)
         var appended = false
         var head: LogPosition = 0
-        var touched: Set<String>? = []
+        var touched: [String: Set<String>]? = [:]
         do {
             try db.run("BEGIN IMMEDIATE")
             let startHead = try LogQueries.head(db)

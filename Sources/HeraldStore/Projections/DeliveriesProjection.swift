@@ -24,7 +24,8 @@ public struct DeliveriesProjection: Projection {
               let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload)
         else { return }
         let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
-        let current = try DeliveriesView.delivery(id, in: db)
+        // A delivery's first event makes it; there is nothing to read before it.
+        let current = event.version == 1 ? nil : try DeliveriesView.delivery(id, in: db)
         guard let next = Delivery.evolve(current, change, recordedAt: event.recordedAt) else { return }
         try db.run(
             """

@@ -12,17 +12,17 @@ public struct IntegrationsProjection: Projection {
         self.cache = cache
     }
 
-    public func didCommit(streams: Set<String>?, in db: SQLiteConnection) throws {
+    public func didCommit(streams: [String: Set<String>]?, in db: SQLiteConnection) throws {
         guard let streams else {
             cache.replaceAll(try IntegrationsView.list(projectID: nil, in: db))
             return
         }
         // A delivery's attempts change its integration's health, so they refresh it too.
         var ids = Set<IntegrationID>()
-        for stream in streams {
+        for (stream, types) in streams {
             if stream.hasPrefix("integration-") {
                 ids.insert(IntegrationID(String(stream.dropFirst("integration-".count))))
-            } else if stream.hasPrefix("delivery-"),
+            } else if stream.hasPrefix("delivery-"), types.contains("DeliveryAttempted"),
                       let delivery = try DeliveriesView.delivery(DeliveryID(String(stream.dropFirst("delivery-".count))), in: db) {
                 ids.insert(delivery.integrationID)
             }

@@ -7,11 +7,12 @@ public protocol Projection: Sendable {
     func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws
     /// Empties the view before a rebuild.
     func clear(in db: SQLiteConnection) throws
-    /// Called on the writer after a commit that appended to `streams`, or with nil after opening
-    /// and after a rebuild, when anything may have changed. For projections that keep state in memory.
-    func didCommit(streams: Set<String>?, in db: SQLiteConnection) throws
+    /// Called on the writer after a commit that appended to `streams` (with the types of the events
+    /// appended to each), or with nil after opening and after a rebuild, when anything may have
+    /// changed. For projections that keep state in memory.
+    func didCommit(streams: [String: Set<String>]?, in db: SQLiteConnection) throws
 }
 
 extension Projection {
-    public func didCommit(streams: Set<String>?, in db: SQLiteConnection) throws {}
+    public func didCommit(streams: [String: Set<String>]?, in db: SQLiteConnection) throws {}
 }
