@@ -33,7 +33,8 @@ public struct IntegrationCommands: Sendable {
         let id = IntegrationID.random(now: UInt64(EventStore.systemClock()))
         let command = IntegrationCommand.connect(.init(
             id: id, projectID: request.projectId, platform: request.platform, name: request.name, url: request.url,
-            events: request.events, signingSecret: SigningSecret.random()))
+            events: request.events,
+            signingSecret: (try? Platform(validating: request.platform)) == .custom ? SigningSecret.random() : ""))
         execute(command, on: id, platform: nil, deadline: deadline, completion)
     }
 
@@ -119,8 +120,15 @@ public struct IntegrationCommands: Sendable {
         }
         // A reset cancels the integration's open deliveries, and an edit those of event types it
         // no longer takes, in this same transaction.
-        let open = try DeliveriesView.open(integrationID: id, in: transaction.db)
-        for event in events {
+        let cancels = events.contains { event in
+            switch event {
+            case .reset: true
+            case .edited(let edit): edit.events != nil
+            default: false
+            }
+        }
+        let open = cancels ? try DeliveriesView.open(integrationID: id, in: transaction.db) : []
+        for event in events where cancels {
             for (delivery, reason) in DeliveryDecider().cancellations(after: event, of: after, open: open) {
                 let stored = StoredEvent.encode(DeliveryEvent.cancelled(reason: reason))
                 try transaction.append(stream: delivery.id.stream, expectedVersion: delivery.version,
