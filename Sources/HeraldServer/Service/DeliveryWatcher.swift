@@ -12,11 +12,14 @@ struct DeliveryWatcher: Sendable {
 
     func start() {
         let (commits, continuation) = AsyncStream.makeStream(of: LogPosition.self, bufferingPolicy: .bufferingNewest(1))
+        // Subscribe, then take the head, before this call returns: a reply to any later call on the
+        // connection means the watch already sees what that call commits.
         let subscription = store.subscribe { continuation.yield($0) }
+        let start = (try? store.head()) ?? 0
         let task = Task {
             defer { subscription.cancel() }
             do {
-                var cursor = try store.head()
+                var cursor = start
                 for await head in commits {
                     while cursor < head {
                         let page = try store.events(from: cursor + 1, limit: 1_000)
