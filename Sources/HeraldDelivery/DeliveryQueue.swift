@@ -12,6 +12,7 @@ struct DeliveryQueue {
     struct Entry: Sendable {
         let id: DeliveryID
         let integrationID: IntegrationID
+        let eventID: String
         let dueAt: Int64
         let platform: Platform
     }
@@ -40,7 +41,8 @@ struct DeliveryQueue {
 
     mutating func add(_ delivery: Delivery, platform: Platform) {
         guard !inFlightIDs.contains(delivery.id) else { return }
-        let entry = Entry(id: delivery.id, integrationID: delivery.integrationID, dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
+        let entry = Entry(id: delivery.id, integrationID: delivery.integrationID, eventID: delivery.eventID,
+                          dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
         waiting[delivery.id] = entry
         heap.insert(Due(dueAt: entry.dueAt, id: entry.id.rawValue))
     }

@@ -4,6 +4,7 @@ import HeraldStore
 import HeraldWire
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Follows the log and makes the deliveries' attempts. Its queue is rebuilt from the deliveries view
 /// at start, so overdue retries fire at once and an attempt cut short by a crash is made again
@@ -25,6 +26,7 @@ public final class DeliveryReactor: Service, Sendable {
     let settings: Settings
     let logger: Logger
     let clock: @Sendable () -> Int64
+    private let bodies = BodyCache()
     private let signals = AsyncStream.makeStream(of: Signal.self)
 
     public init(store: EventStore, commands: DeliveryCommands, sender: WebhookSender, settings: Settings, logger: Logger,
@@ -108,7 +110,8 @@ public final class DeliveryReactor: Service, Sendable {
         while true {
             let page = try store.events(from: position + 1, limit: 1_000)
             guard let last = page.last else { return position }
-            for event in page where event.stream.hasPrefix("delivery-") {
+            // Attempts are requeued by their own completion; only these change the queue.
+            for event in page where Self.queueChanges.contains(event.type) {
                 guard let change = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) else { continue }
                 let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
                 switch change {
@@ -131,6 +134,18 @@ public final class DeliveryReactor: Service, Sendable {
         }
     }
 
+    /// An event's payload for a platform: the same for every integration of that platform, so an
+    /// event fanned out to many is formatted once.
+    private func body(of eventID: String, for platform: Platform) throws -> [UInt8]? {
+        if let cached = bodies.get(eventID, platform) { return cached }
+        guard let publication = try store.read({ try DeliveriesView.publication(eventID, in: $0) }) else { return nil }
+        let body = Array(PayloadFormatter.payload(for: publication.event.notification, platform: platform).serialized().utf8)
+        bodies.set(eventID, platform, body)
+        return body
+    }
+
+    static let queueChanges: Set<String> = ["DeliveryScheduled", "DeliveryRetryRequested", "DeliveryCancelled"]
+
     private func platform(of delivery: Delivery) -> Platform {
         store.integrations?.integration(delivery.integrationID)?.platform ?? .custom
     }
@@ -139,13 +154,13 @@ public final class DeliveryReactor: Service, Sendable {
     /// long the endpoint asked to be left alone.
     private func attempt(_ entry: DeliveryQueue.Entry) async -> (Delivery?, Duration?) {
         do {
+            // A delivery cancelled since it was queued is caught by the decider, which records the
+            // attempt without reopening it; the queue has usually dropped it before then.
             guard let integration = store.integrations?.integration(entry.integrationID), integration.status == .connected,
-                  let delivery = try store.read({ try DeliveriesView.delivery(entry.id, in: $0) }), delivery.status.isOpen,
-                  let publication = try store.read({ try DeliveriesView.publication(delivery.eventID, in: $0) })
+                  let body = try body(of: entry.eventID, for: integration.platform)
             else { return (nil, nil) }
-            let body = PayloadFormatter.payload(for: publication.event.notification, platform: integration.platform).serialized()
             let startedAt = clock()
-            let result = await sender.send(url: integration.url, body: Array(body.utf8), id: entry.id.rawValue,
+            let result = await sender.send(url: integration.url, body: body, id: entry.id.rawValue,
                                            signingSecret: integration.signingSecret)
             logger.debug("attempt", metadata: [
                 "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
@@ -162,3 +177,21 @@ public final class DeliveryReactor: Service, Sendable {
     }
 }
 
+
+/// Recently formatted payloads, by event and platform. Small and bounded: it only has to outlive
+/// one event's fan-out.
+final class BodyCache: Sendable {
+    private let entries = Mutex<[String: [UInt8]]>([:])
+    static let capacity = 1_024
+
+    func get(_ eventID: String, _ platform: Platform) -> [UInt8]? {
+        entries.withLock { $0["\(platform.rawValue) \(eventID)"] }
+    }
+
+    func set(_ eventID: String, _ platform: Platform, _ body: [UInt8]) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries["\(platform.rawValue) \(eventID)"] = body
+        }
+    }
+}
