@@ -41,7 +41,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let headerJSON = String(decoding: try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: headers)), as: UTF8.self)
-        process.arguments = ["python3", "-c", script, "\(directory)/body", headerJSON, connected.signingSecret]
+        let python = ProcessInfo.processInfo.environment["HERALD_TEST_PYTHON"] ?? "python3"
+        process.arguments = [python, "-c", script, "\(directory)/body", headerJSON, connected.signingSecret]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
