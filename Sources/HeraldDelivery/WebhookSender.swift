@@ -181,6 +181,8 @@ public final class WebhookSender: Sendable {
             timeout: .init(connect: .seconds(10), read: .seconds(10)))
         configuration.httpVersion = .http1Only
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        // A refused connection fails the attempt at once; retrying is the retry policy's job.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if IPAddress(literal: host) == nil { configuration.dnsOverride = [host: pinned.description] }
         let allowListed = url.isAllowListed
         // The last word on where a connection went: close any that reached an address we did not check.

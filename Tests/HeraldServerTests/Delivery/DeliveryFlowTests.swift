@@ -237,6 +237,18 @@ import Testing
         }
     }
 
+    @Test func aRefusedConnectionFailsAtOnce() async throws {
+        try await withReceiver(schedule: "1h", attemptTimeout: .seconds(8)) { client, _ in
+            _ = try await client.connectIntegration(.init(projectId: "PRJ-123", platform: "custom", name: "closed",
+                                                          url: "https://localhost:1/hook", events: ["test_case.created"]))
+            let id = try #require(try await publish(client).deliveries.first?.id)
+            let delivery = try await waitForStatus(client, id, "failed", timeout: .seconds(6))
+            #expect(delivery.status == "failed", "a refused connection must not wait out the attempt timeout")
+            let attempt = try #require(try await client.getDelivery(id).delivery.attempts.first)
+            #expect(attempt.httpStatus == 0 && !attempt.error.contains("timed out"), "\(attempt.error)")
+        }
+    }
+
     @Test(arguments: ["slack", "discord", "teams", "google_chat"])
     func chatPlatformsGetTheirFormat(_ platform: String) async throws {
         try await withReceiver { client, receiver in
