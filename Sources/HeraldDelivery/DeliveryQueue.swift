@@ -55,8 +55,10 @@ struct DeliveryQueue {
     /// Takes every entry that is due and allowed to start: parked ones first, then by due time.
     mutating func takeDue(now: Int64) -> [Entry] {
         var started: [Entry] = []
-        for (integration, line) in parked {
-            guard let platform = line.first?.platform else { continue }
+        // Over the keys, not the lines: iterating the dictionary would hold a second reference to
+        // every line, and the first pop would copy a whole backlog.
+        for integration in Array(parked.keys) {
+            guard let platform = parked[integration]?.first?.platform else { continue }
             while inFlightIDs.count < limit, canStart(integration, platform, now: now), let entry = parked[integration]?.popFirst() {
                 guard isCurrent(entry) else { continue }
                 start(entry, now: now)

@@ -52,17 +52,24 @@ struct DeliveryBench: Sendable {
         out.append(String(format: "| deliveries/s to a local HTTPS receiver (%d deliveries, %d TCP connections) | %.0f | wrk, 16 connections: %.0f | %.2f× |",
                           expected, connections, deliveryRate, wrkRate, deliveryRate / wrkRate))
 
-        // Publish throughput with fan-out to 1 and to 10 integrations.
+        // Publish throughput with fan-out to 1 and to 10 integrations: custom endpoints, delivered
+        // unpaced by this same daemon as fast as it can (the two compete for the CPU), and Slack
+        // webhooks on a second daemon with standard pacing (about one message a second each), so
+        // that the publish path itself is measured.
         for fanOut in [1, 10] {
-            progress("publish with fan-out to \(fanOut)")
-            let project = "bench-fanout-\(fanOut)"
-            for n in 0..<fanOut {
-                _ = try await client.connectIntegration(.init(
-                    projectId: project, platform: "custom", name: "f\(n)", url: receiver.url("/fan/\(fanOut)/\(n)"),
-                    events: ["test_case.created"]))
-            }
-            let rate = try await publishFor(client, project: project, callers: 64)
-            out.append(String(format: "| publish events/s, fan-out to %d, 64 callers, durable | %.0f | – | – |", fanOut, rate))
+            progress("publish with fan-out to \(fanOut), custom, unpaced")
+            let rate = try await publishRate(client, receiver, platform: "custom", fanOut: fanOut)
+            out.append(String(format: "| publish events/s, fan-out to %d custom endpoints delivered unpaced, 64 callers, durable | %.0f | – | – |", fanOut, rate))
+        }
+        let pacedDirectory = "\(directory)/paced"
+        try FileManager.default.createDirectory(atPath: pacedDirectory, withIntermediateDirectories: true)
+        let paced = try await startDaemon(pacedDirectory, certificates: certificates, pacing: "standard")
+        defer { kill(paced.processIdentifier, SIGTERM); paced.waitUntilExit() }
+        let pacedClient = try await HeraldClient.connect(socketPath: "\(pacedDirectory)/herald.sock")
+        for fanOut in [1, 10] {
+            progress("publish with fan-out to \(fanOut), Slack, paced")
+            let rate = try await publishRate(pacedClient, receiver, platform: "slack", fanOut: fanOut)
+            out.append(String(format: "| publish events/s, fan-out to %d paced Slack webhooks, 64 callers, durable | %.0f | – | – |", fanOut, rate))
         }
         return out.joined(separator: "\n")
     }
@@ -139,11 +146,21 @@ struct DeliveryBench: Sendable {
         }
     }
 
-    private func startDaemon(_ directory: String, certificates: TestCertificates) async throws -> Process {
+    private func publishRate(_ client: HeraldClient, _ receiver: HTTPSReceiver, platform: String, fanOut: Int) async throws -> Double {
+        let project = "bench-\(platform)-fanout-\(fanOut)"
+        for n in 0..<fanOut {
+            _ = try await client.connectIntegration(.init(
+                projectId: project, platform: platform, name: "f\(n)", url: receiver.url("/fan/\(platform)/\(fanOut)/\(n)"),
+                events: ["test_case.created"]))
+        }
+        return try await publishFor(client, project: project, callers: 64)
+    }
+
+    private func startDaemon(_ directory: String, certificates: TestCertificates, pacing: String = "off") async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: heraldd)
         process.arguments = ["--socket", "\(directory)/herald.sock", "--db", "\(directory)/herald.db",
-                             "--allow-host", "localhost", "--ca-file", certificates.caPath, "--pacing", "off",
+                             "--allow-host", "localhost", "--ca-file", certificates.caPath, "--pacing", pacing,
                              "--log-level", "warning"]
         try process.run()
         for _ in 0..<200 {
