@@ -35,7 +35,8 @@ public struct IntegrationsProjection: Projection {
               let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
         else { return }
         let id = IntegrationID(String(event.stream.dropFirst("integration-".count)))
-        let current = try IntegrationsView.integration(id, in: db)
+        // An integration's first event makes it; there is nothing to read before it.
+        let current = event.version == 1 ? nil : try IntegrationsView.integration(id, in: db)
         guard let next = Integration.evolve(current, change, recordedAt: event.recordedAt) else { return }
         let events = next.events.map(\.rawValue).joined(separator: ",")
         if current == nil {
