@@ -31,9 +31,34 @@ public struct IntegrationDecider: Sendable {
         return try decide(valid: validate(command, platform: state?.platform), state: state)
     }
 
+    /// A valid command, and the host its new URL needs resolved before the write: nil when there is
+    /// no new URL, or its host is an IP literal (checked already) or allow-listed.
+    public struct Validated: Sendable {
+        public let command: ValidCommand
+        public let hostToResolve: String?
+    }
+
     /// Checks every field. A new URL is checked against `platform`, the integration's, which never
     /// changes; it is required for an edit or reconnect that brings a URL.
     public func validate(_ command: IntegrationCommand, platform: Platform?) throws(DomainError) -> ValidCommand {
+        try validated(command, platform: platform).command
+    }
+
+    /// `validate`, also saying which host to resolve, so the URL is parsed once.
+    public func validated(_ command: IntegrationCommand, platform: Platform?) throws(DomainError) -> Validated {
+        var host: String?
+        func url(_ raw: String, _ platform: Platform) throws(DomainError) -> String {
+            let parsed = try WebhookURL(validating: raw, platform: platform, allowList: allowList)
+            if !parsed.isAllowListed, !parsed.isIPLiteral { host = parsed.host }
+            return parsed.rawValue
+        }
+        let valid = try validCommand(command, platform: platform, url: url)
+        return Validated(command: valid, hostToResolve: host)
+    }
+
+    private func validCommand(
+        _ command: IntegrationCommand, platform: Platform?, url validURL: (String, Platform) throws(DomainError) -> String
+    ) throws(DomainError) -> ValidCommand {
         switch command {
         case .connect(let connect):
             let projectID = try validProjectID(connect.projectID)
@@ -135,7 +160,4 @@ public struct IntegrationDecider: Sendable {
         return id
     }
 
-    func validURL(_ raw: String, _ platform: Platform) throws(DomainError) -> String {
-        try WebhookURL(validating: raw, platform: platform, allowList: allowList).rawValue
-    }
 }

@@ -67,12 +67,13 @@ public struct IntegrationCommands: Sendable {
 
     private func execute(_ command: IntegrationCommand, on id: IntegrationID, platform: Platform?,
                          deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
-        let valid: IntegrationDecider.ValidCommand
+        let validated: IntegrationDecider.Validated
         do {
-            valid = try decider.validate(command, platform: platform)
+            validated = try decider.validated(command, platform: platform)
         } catch {
             return completion(.failure(error))
         }
+        let valid = validated.command
         let write: @Sendable () -> Void = { [store, decider] in
             store.write(deadline: deadline, { transaction in
                 let state: Integration? = if case .connect(let connected) = valid {
@@ -86,8 +87,8 @@ public struct IntegrationCommands: Sendable {
                 return try Self.append(events, to: id, after: isNew ? nil : state, transaction)
             }, completion: completion)
         }
-        guard let url = valid.newURL, resolver.needsLookup(url, allowList: decider.allowList) else { return write() }
-        resolver.check(url) { error in
+        guard let host = validated.hostToResolve else { return write() }
+        resolver.check(host: host) { error in
             if let error { completion(.failure(error)) } else { write() }
         }
     }
@@ -136,17 +137,5 @@ public struct IntegrationCommands: Sendable {
             }
         }
         return Outcome(integration: after, setURL: setURL, setSecret: setSecret)
-    }
-}
-
-extension IntegrationDecider.ValidCommand {
-    /// The URL this command would set, which must resolve to public addresses first.
-    var newURL: String? {
-        switch self {
-        case .connect(let connected): connected.url
-        case .edit(let edit): edit.url
-        case .reconnect(let url): url
-        case .reset, .rotateSecret: nil
-        }
     }
 }
