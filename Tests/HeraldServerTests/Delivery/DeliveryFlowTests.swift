@@ -196,6 +196,26 @@ import Testing
         }
     }
 
+    @Test func anEditCancelsDeliveriesOfTypesNoLongerSubscribedAndRetargetsTheRest() async throws {
+        try await withReceiver(schedule: "1s", respond: { index, _ in index < 2 ? .init(status: 500) : .init() }) { client, receiver in
+            let connected = try await connect(client, receiver, events: ["test_case.created", "test_plan.created"])
+            let dropped = try #require(try await publish(client, type: "test_case.created").deliveries.first?.id)
+            let kept = try #require(try await publish(client, type: "test_plan.created").deliveries.first?.id)
+            _ = await receiver.waitForRequests(2)
+            #expect(try await waitForStatus(client, dropped, "failed").status == "failed")
+            #expect(try await waitForStatus(client, kept, "failed").status == "failed")
+            // Unsubscribe from test cases and move the webhook: the retry goes to the new URL.
+            _ = try await client.editIntegration(.init(integrationId: connected.integration.id, url: receiver.url("/moved"),
+                                                       events: ["test_plan.created"]))
+            #expect(try await client.getDelivery(dropped).delivery.status == "cancelled")
+            #expect(try await waitForStatus(client, kept, "delivered").status == "delivered")
+            let requests = receiver.requests
+            #expect(requests.count == 3)
+            #expect(requests.last?.uri == "/moved")
+            #expect(requests.last?.header("webhook-id") == kept)
+        }
+    }
+
     @Test func retryAfterIsHonoured() async throws {
         try await withReceiver(schedule: "10ms", respond: { index, _ in
             index == 0 ? .init(status: 429, headers: [("Retry-After", "1")], body: "slow down") : .init()
