@@ -102,19 +102,7 @@ struct Bench: AsyncParsableCommand {
 
     func startDaemon(_ directory: String) async throws -> Process {
         let binary = heraldd ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("heraldd").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--socket", "\(directory)/herald.sock", "--db", "\(directory)/herald.db",
-                             "--allow-host", "hooks.slack.com", "--log-level", "warning"]
-        try process.run()
-        for _ in 0..<200 {
-            if let client = try? await HeraldClient.connect(socketPath: "\(directory)/herald.sock") {
-                await client.close()
-                return process
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ValidationError("heraldd did not start")
+        return try await startHeraldd(binary, directory: directory, arguments: ["--allow-host", "hooks.slack.com"])
     }
 
     func connect(_ socket: String, count: Int) async throws -> [HeraldClient] {

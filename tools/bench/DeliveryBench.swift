@@ -161,20 +161,8 @@ struct DeliveryBench: Sendable {
     }
 
     private func startDaemon(_ directory: String, certificates: TestCertificates, pacing: String = "off") async throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: heraldd)
-        process.arguments = ["--socket", "\(directory)/herald.sock", "--db", "\(directory)/herald.db",
-                             "--allow-host", "localhost", "--ca-file", certificates.caPath, "--pacing", pacing,
-                             "--log-level", "warning"]
-        try process.run()
-        for _ in 0..<200 {
-            if let client = try? await HeraldClient.connect(socketPath: "\(directory)/herald.sock") {
-                await client.close()
-                return process
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchError("heraldd did not start")
+        try await startHeraldd(heraldd, directory: directory,
+                               arguments: ["--allow-host", "localhost", "--ca-file", certificates.caPath, "--pacing", pacing])
     }
 
     private func publishMany(_ client: HeraldClient, project: String, count: Int, callers: Int) async throws {
