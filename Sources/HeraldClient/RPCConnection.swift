@@ -1,3 +1,4 @@
+import HeraldCore
 import HeraldWire
 import NIOCore
 import NIOPosix
@@ -60,7 +61,7 @@ public final class RPCConnection: Sendable {
 
     private func envelope(_ method: String, _ message: [UInt8], timeout: Duration?) -> RequestEnvelope {
         let id = nextCallID.add(1, ordering: .relaxed).newValue
-        let milliseconds = timeout.map { UInt64(max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0
+        let milliseconds = timeout.map { UInt64(max(1, $0.milliseconds)) } ?? 0
         return RequestEnvelope(callID: id, method: method, timeoutMilliseconds: milliseconds, message: message)
     }
 

@@ -5,9 +5,7 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case notFound
         case alreadyExists
         case failedPrecondition
-        case conflict
         case unavailable
-        case deadlineExceeded
         case internalError
     }
 

@@ -99,7 +99,7 @@ public final class WebhookSender: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(settings.attemptTimeout.milliseconds) * 1_000_000))
+            let response = try await client.execute(request, timeout: .milliseconds(settings.attemptTimeout.milliseconds))
             var collected = ByteBuffer()
             for try await chunk in response.body {
                 var chunk = chunk

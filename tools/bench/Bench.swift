@@ -201,8 +201,8 @@ struct Bench: AsyncParsableCommand {
         ]
         for row in rows {
             let raw = rows.first { $0.operation == "raw SQLite append" && $0.callers == row.callers }
-            let ratio = row.operation.hasPrefix("write"), rawRate = raw?.result.perSecond ?? 0
-            let comparison = ratio && rawRate > 0 ? String(format: "%.2f×", row.result.perSecond / rawRate) : "–"
+            let isWrite = row.operation.hasPrefix("write"), rawRate = raw?.result.perSecond ?? 0
+            let comparison = isWrite && rawRate > 0 ? String(format: "%.2f×", row.result.perSecond / rawRate) : "–"
             lines.append(String(format: "| %@ | %d | %.0f | %.3f | %.3f | %@ |", row.operation, row.callers,
                                 row.result.perSecond, row.result.percentile(0.5), row.result.percentile(0.99), comparison))
         }

@@ -89,9 +89,7 @@ public final class HeraldDaemon: Service {
                 }
                 .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: false)
                 .get()
-            guard chmod(configuration.socketPath, mode_t(configuration.socketMode)) == 0 else {
-                throw SocketFile.NotASocket(path: configuration.socketPath)
-            }
+            try SocketFile.setMode(configuration.socketPath, configuration.socketMode)
         } catch {
             store.close()
             try? await group.shutdownGracefully()

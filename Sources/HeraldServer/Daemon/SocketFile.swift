@@ -12,6 +12,18 @@ enum SocketFile {
         var description: String { "\(path) exists and is not a socket; refusing to remove it" }
     }
 
+    struct CannotSetMode: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "cannot set the mode of \(path): \(reason)" }
+    }
+
+    static func setMode(_ path: String, _ mode: UInt16) throws {
+        guard chmod(path, mode_t(mode)) == 0 else {
+            throw CannotSetMode(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
     static func prepare(_ path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {

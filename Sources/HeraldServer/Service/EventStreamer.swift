@@ -14,41 +14,28 @@ struct EventStreamer: Sendable {
     static let pageSize = 512
 
     func start() {
-        let (commits, continuation) = AsyncStream.makeStream(of: LogPosition.self, bufferingPolicy: .bufferingNewest(1))
-        let subscription = request.follow ? store.subscribe { continuation.yield($0) } : nil
-        let task = Task {
-            defer { subscription?.cancel() }
+        call.followCommits(store: store, tracker: tracker, follow: request.follow) { [store, call, request] commits, _ in
             var next = max(request.fromPosition, 1)
             var remaining = request.limit == 0 ? Int.max : Int(request.limit)
             var iterator = commits.makeAsyncIterator()
-            do {
-                while remaining > 0, !Task.isCancelled {
-                    let page = try store.events(from: next, limit: min(Self.pageSize, remaining))
-                    if page.isEmpty {
-                        guard request.follow else { break }
-                        guard await iterator.next() != nil else { return }
-                        continue
-                    }
-                    var written: EventLoopFuture<Void>?
-                    for event in page {
-                        written = call.stream(V1.LogEvent(
-                            position: event.position, stream: event.stream, version: event.version, type: event.type,
-                            payload: event.payload, recordedAtUnixMs: event.recordedAt))
-                    }
-                    try await written?.get()
-                    next = page.last!.position + 1
-                    remaining -= page.count
+            while remaining > 0, !Task.isCancelled {
+                let page = try store.events(from: next, limit: min(Self.pageSize, remaining))
+                if page.isEmpty {
+                    guard request.follow else { break }
+                    guard await iterator.next() != nil else { return }
+                    continue
                 }
-                call.finish()
-            } catch {
-                // The call ended (cancelled, deadline, connection closed): nothing left to tell.
+                var written: EventLoopFuture<Void>?
+                for event in page {
+                    written = call.stream(V1.LogEvent(
+                        position: event.position, stream: event.stream, version: event.version, type: event.type,
+                        payload: event.payload, recordedAtUnixMs: event.recordedAt))
+                }
+                try await written?.get()
+                next = page.last!.position + 1
+                remaining -= page.count
             }
-        }
-        let forget = tracker.whenDraining { [call] in call.fail(RPCError(.unavailable, "heraldd is shutting down")) }
-        call.onCancel {
-            forget()
-            task.cancel()
-            continuation.finish()
+            call.finish()
         }
     }
 }

@@ -13,7 +13,8 @@ public final class HeraldService: CallHandler {
     let commands: IntegrationCommands
     let deliveries: DeliveryCommands
     let sender: WebhookSender
-    let status: @Sendable () -> (socketPath: String, databasePath: String, startedAt: Int64)
+    let socketPath: String
+    let startedAt: Int64
     let logger: Logger
     let tracker: CallTracker
 
@@ -27,8 +28,8 @@ public final class HeraldService: CallHandler {
         self.integrations = store.integrations ?? IntegrationsCache()
         self.tracker = tracker
         self.commands = commands
-        let databasePath = store.path
-        self.status = { (socketPath, databasePath, startedAt) }
+        self.socketPath = socketPath
+        self.startedAt = startedAt
         self.logger = logger
     }
 
@@ -65,14 +66,13 @@ public final class HeraldService: CallHandler {
                 return V1.ListIntegrationsResponse(integrations: found.map(V1.Integration.init))
             }
         case Method.getStatus:
-            query(call, V1.GetStatusRequest.self) { [store, status] _ in
+            query(call, V1.GetStatusRequest.self) { [store, socketPath, startedAt] _ in
                 let head = try store.head()
                 let projections = try store.checkpoints().map {
                     V1.ProjectionStatus(name: $0.name, checkpoint: $0.position, lag: head - min(head, $0.position))
                 }
-                let info = status()
-                return V1.StatusResponse(headPosition: head, projections: projections, socketPath: info.socketPath,
-                                         databasePath: info.databasePath, version: Self.version, startedAtUnixMs: info.startedAt)
+                return V1.StatusResponse(headPosition: head, projections: projections, socketPath: socketPath,
+                                         databasePath: store.path, version: Self.version, startedAtUnixMs: startedAt)
             }
         case Method.rotateSecret:
             command(call, V1.IntegrationRef.self) { [commands] request, done in
@@ -230,9 +230,7 @@ public final class HeraldService: CallHandler {
             case .notFound: .notFound
             case .alreadyExists: .alreadyExists
             case .failedPrecondition: .failedPrecondition
-            case .conflict: .aborted
             case .unavailable: .unavailable
-            case .deadlineExceeded: .deadlineExceeded
             case .internalError: .internalError
             }
             return RPCError(code, error.message)

@@ -17,7 +17,6 @@ public final class EventStore: Sendable {
     private let projections: [any Projection]
     private let clock: @Sendable () -> Int64
     private let writer: Writer
-    private let checkpointer: Checkpointer
     private let readers = Mutex<[SQLiteConnection]>([])
     private let subscribers = Subscribers()
     private let lockFile: Int32
@@ -39,13 +38,12 @@ public final class EventStore: Sendable {
             let db = try SQLiteConnection(path: path)
             try db.execute("PRAGMA journal_mode = WAL")
             try db.execute("PRAGMA synchronous = \(synchronous.rawValue)")
-            // The checkpointer thread does most of the copying; SQLite's own checkpoint at 1000
-            // pages stays as the backstop that lets the WAL wrap around instead of growing.
+            // SQLite's own checkpoint every 1000 pages keeps the WAL wrapping around instead of
+            // growing. (Turning it off for a background checkpointer was 15–20% slower; running
+            // one beside it measured no better than this alone.)
             try db.execute("PRAGMA wal_autocheckpoint = 1000")
             try Schema.migrate(db)
-            let writer = Writer(db: db, projections: projections, clock: clock, logger: logger)
-            self.writer = writer
-            checkpointer = try Checkpointer(path: path) { writer.transactions.load(ordering: .relaxed) }
+            writer = Writer(db: db, projections: projections, clock: clock, logger: logger)
         } catch {
             Foundation.close(lockFile)
             throw error
@@ -53,7 +51,6 @@ public final class EventStore: Sendable {
         writer.onCommit = { [subscribers] head in subscribers.notify(head) }
         writer.refresh(nil)
         writer.start()
-        checkpointer.start()
     }
 
     public static let systemClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -61,7 +58,6 @@ public final class EventStore: Sendable {
     /// Finishes the queued writes, then closes the log.
     public func close() {
         writer.stop()
-        checkpointer.stop()
         readers.withLock { $0.removeAll() }
         Foundation.close(lockFile)
     }

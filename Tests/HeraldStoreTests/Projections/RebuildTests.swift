@@ -17,7 +17,7 @@ import Testing
     }
 
     /// Runs one command the way the daemon does: decide inside the write, append what was decided.
-    func run(_ command: IntegrationCommand, on id: IntegrationID, connectURL: String?, _ store: EventStore) async throws {
+    func run(_ command: IntegrationCommand, on id: IntegrationID, _ store: EventStore) async throws {
         let decider = IntegrationDecider()
         _ = try? await store.write { transaction in
             let state: Integration? = if case .connect(let c) = command {
@@ -57,18 +57,18 @@ import Testing
                     let id = IntegrationID.random(using: &random)
                     let project = "PRJ-\(random.next() % 5)"
                     try await run(.connect(.init(id: id, projectID: project, platform: "slack", name: "n\(step)", url: url, events: subscription)),
-                                  on: id, connectURL: url, store)
+                                  on: id, store)
                     ids.append(id)
                 case 1:
                     try await run(.edit(.init(name: random.next() % 2 == 0 ? "renamed \(step % 7)" : nil,
                                               url: random.next() % 3 == 0 ? url : nil, events: subscription)),
-                                  on: ids.randomElement(using: &random)!, connectURL: nil, store)
+                                  on: ids.randomElement(using: &random)!, store)
                 case 2:
-                    try await run(.reset, on: ids.randomElement(using: &random)!, connectURL: nil, store)
+                    try await run(.reset, on: ids.randomElement(using: &random)!, store)
                 case 3:
-                    try await run(.reconnect(url: random.next() % 2 == 0 ? url : nil), on: ids.randomElement(using: &random)!, connectURL: nil, store)
+                    try await run(.reconnect(url: random.next() % 2 == 0 ? url : nil), on: ids.randomElement(using: &random)!, store)
                 default:
-                    try await run(.edit(.init(events: ["bogus"])), on: ids.randomElement(using: &random)!, connectURL: nil, store)
+                    try await run(.edit(.init(events: ["bogus"])), on: ids.randomElement(using: &random)!, store)
                 }
             }
             let live = try snapshot(store)
