@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import HeraldCore
@@ -12,8 +11,11 @@ import Synchronization
 /// POSTs one notification over HTTPS and reports how it went. It never follows a redirect, bounds
 /// the whole attempt by the policy's timeout, reads at most 64 KiB of the response, and connects
 /// only to addresses it has checked: the host is resolved here, every address must be public
-/// (unless `--allow-host` exempts it), and the connection is pinned to a checked address while TLS
+/// (unless `--allow-host` exempts it), and each connection goes to a checked address while TLS
 /// still verifies the hostname, so a second DNS answer can't steer it elsewhere.
+///
+/// Connections are kept alive and shared per host (`HostConnections`); an attempt runs on its host's
+/// event loop from request to response, with no task or thread hop of its own.
 public final class WebhookSender: Sendable {
     public struct Settings: Sendable {
         public var attemptTimeout: Duration = .seconds(10)
@@ -22,6 +24,7 @@ public final class WebhookSender: Sendable {
         public var userAgent = "Herald/0.1.0"
         /// How long a host's checked address is reused before it is resolved again.
         public var pinLifetime: Duration = .seconds(60)
+        public var maximumConnectionsPerHost = 16
 
         public init() {}
     }
@@ -30,96 +33,95 @@ public final class WebhookSender: Sendable {
     public static let snippetLimit = 512
 
     let settings: Settings
-    let group: EventLoopGroup
+    let group: any EventLoopGroup
     let threadPool: NIOThreadPool
-    /// One client per host and port, pinned to a checked address until `pinnedUntil`. Making one is a
-    /// single flight: concurrent attempts to a new host share the first lookup and its connections.
-    private let clients = Mutex<[String: (client: Task<HTTPClient, any Error>, pinnedUntil: ContinuousClock.Instant)]>([:])
-    private let tls: TLSConfiguration
+    private let tls: NIOSSLContext
+    /// Each host's connections, pinned to a checked address until `pinnedUntil`. Making them is a
+    /// single flight: concurrent attempts to a new host share the first lookup.
+    private let hosts = Mutex<[String: PinnedHost]>([:])
+
+    private struct PinnedHost {
+        let connections: EventLoopFuture<HostConnections>
+        /// The same, once the lookup succeeded: most attempts find it here and wait for nothing.
+        var ready: HostConnections?
+        let pinnedUntil: ContinuousClock.Instant
+    }
     /// Parsed webhook URLs, so that an attempt doesn't parse the same URL again.
     private let parsedURLs = Mutex<[String: WebhookURL]>([:])
 
-    public init(settings: Settings, group: EventLoopGroup, threadPool: NIOThreadPool) {
+    /// Throws when `caFile` can't be read as PEM certificates.
+    public init(settings: Settings, group: any EventLoopGroup, threadPool: NIOThreadPool) throws {
         self.settings = settings
         self.group = group
         self.threadPool = threadPool
         var tls = TLSConfiguration.makeClientConfiguration()
-        if let caFile = settings.caFile { tls.additionalTrustRoots = [.file(caFile)] }
-        self.tls = tls
+        // A connection given up on needn't wait long for the peer's close_notify.
+        tls.shutdownTimeout = .seconds(1)
+        if let caFile = settings.caFile {
+            do {
+                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(caFile))]
+            } catch {
+                throw SendError("cannot read the CA file \(caFile): \(error)")
+            }
+        }
+        self.tls = try NIOSSLContext(configuration: tls)
     }
 
     /// Closes every pooled connection.
     public func shutdown() async {
-        let all = clients.withLock { clients in
-            defer { clients.removeAll() }
-            return clients.values.map(\.client)
+        let all = hosts.withLock { hosts in
+            defer { hosts.removeAll() }
+            return hosts.values.map(\.connections)
         }
-        for client in all { try? await client.value.shutdown() }
+        for connections in all { try? await connections.get().drain() }
     }
 
     /// One delivery attempt. `id` is the delivery id, sent as `webhook-id` on every retry.
     public func send(url: String, body: [UInt8], id: String, signingSecret: String, now: Date = Date()) async -> AttemptResult {
         let started = ContinuousClock.now
-        let timeout = settings.attemptTimeout
-        let outcome = await withTaskGroup(of: AttemptResult?.self) { group in
-            group.addTask { await self.attempt(url: url, body: body, id: id, signingSecret: signingSecret, now: now, started: started) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return Task.isCancelled ? nil : AttemptResult(
-                    httpStatus: nil, error: "timed out after \(timeout.milliseconds) ms", duration: ContinuousClock.now - started)
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-        return outcome ?? AttemptResult(httpStatus: nil, error: "cancelled", duration: ContinuousClock.now - started)
-    }
-
-    private func attempt(url: String, body: [UInt8], id: String, signingSecret: String, now: Date,
-                         started: ContinuousClock.Instant) async -> AttemptResult {
+        let deadline = NIODeadline.now() + .milliseconds(settings.attemptTimeout.milliseconds)
         func failure(_ message: String) -> AttemptResult {
             AttemptResult(httpStatus: nil, error: message, duration: ContinuousClock.now - started)
         }
         guard let parsed = parse(url) else { return failure("the webhook URL is no longer valid") }
-        let client: HTTPClient
+        let request = makeRequest(parsed, body: body, id: id, signingSecret: signingSecret, now: now)
         do {
-            client = try await pinnedClient(for: parsed)
-        } catch {
-            return failure("\(error)")
-        }
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        let timestamp = String(Int64(now.timeIntervalSince1970))
-        request.headers.add(name: "content-type", value: "application/json; charset=utf-8")
-        request.headers.add(name: "user-agent", value: settings.userAgent)
-        request.headers.add(name: "webhook-id", value: id)
-        request.headers.add(name: "webhook-timestamp", value: timestamp)
-        if let signature = Self.signature(secret: signingSecret, id: id, timestamp: timestamp, body: body) {
-            request.headers.add(name: "webhook-signature", value: signature)
-        }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await client.execute(request, timeout: .milliseconds(settings.attemptTimeout.milliseconds))
-            var collected = ByteBuffer()
-            for try await chunk in response.body {
-                var chunk = chunk
-                let room = Self.responseLimit - collected.readableBytes
-                if chunk.readableBytes > room { chunk = chunk.getSlice(at: chunk.readerIndex, length: room) ?? chunk }
-                collected.writeBuffer(&chunk)
-                if collected.readableBytes >= Self.responseLimit { break }
-            }
-            let text = String(decoding: collected.readableBytesView, as: UTF8.self)
-            let status = UInt32(response.status.code)
-            return AttemptResult(
-                httpStatus: status,
-                error: (200..<300).contains(status) ? "" : "HTTP \(status)",
-                responseSnippet: String(text.prefix(Self.snippetLimit)),
-                location: (300..<400).contains(status) ? (response.headers.first(name: "location") ?? "") : "",
-                retryAfter: Self.retryAfter(response.headers, body: text, status: status, now: now),
-                pause: Self.pause(response.headers), duration: ContinuousClock.now - started)
+            let connections = try await connections(for: parsed, deadline: deadline)
+            let response = try await connections.execute(request, timeout: deadline - .now()).get()
+            return result(of: response, now: now, started: started)
         } catch {
             return failure(Self.describe(error))
         }
+    }
+
+    private func makeRequest(_ url: WebhookURL, body: [UInt8], id: String, signingSecret: String, now: Date) -> HTTPSRequest {
+        let timestamp = String(Int64(now.timeIntervalSince1970))
+        let host = url.host.contains(":") ? "[\(url.host)]" : url.host
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(8)
+        headers.add(name: "host", value: url.port.map { $0 == 443 ? host : "\(host):\($0)" } ?? host)
+        headers.add(name: "user-agent", value: settings.userAgent)
+        headers.add(name: "content-type", value: "application/json; charset=utf-8")
+        headers.add(name: "content-length", value: String(body.count))
+        headers.add(name: "webhook-id", value: id)
+        headers.add(name: "webhook-timestamp", value: timestamp)
+        if let signature = Self.signature(secret: signingSecret, id: id, timestamp: timestamp, body: body) {
+            headers.add(name: "webhook-signature", value: signature)
+        }
+        return HTTPSRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: url.target, headers: headers),
+                            body: ByteBuffer(bytes: body))
+    }
+
+    private func result(of response: HTTPSResponse, now: Date, started: ContinuousClock.Instant) -> AttemptResult {
+        let text = String(decoding: response.body.readableBytesView, as: UTF8.self)
+        let status = UInt32(response.status.code)
+        return AttemptResult(
+            httpStatus: status,
+            error: (200..<300).contains(status) ? "" : "HTTP \(status)",
+            responseSnippet: String(text.prefix(Self.snippetLimit)),
+            location: (300..<400).contains(status) ? (response.headers.first(name: "location") ?? "") : "",
+            retryAfter: Self.retryAfter(response.headers, body: text, status: status, now: now),
+            pause: Self.pause(response.headers), duration: ContinuousClock.now - started)
     }
 
     private func parse(_ url: String) -> WebhookURL? {
@@ -132,71 +134,86 @@ public final class WebhookSender: Sendable {
         return parsed
     }
 
-    /// A client whose connections go only to a checked address of the URL's host.
-    private func pinnedClient(for url: WebhookURL) async throws -> HTTPClient {
+    /// The connections of the URL's host and port, which go only to a checked address.
+    private func connections(for url: WebhookURL, deadline: NIODeadline) async throws -> HostConnections {
         let key = "\(url.host):\(url.port ?? 443)"
-        let (task, replaced) = clients.withLock { clients -> (Task<HTTPClient, any Error>, Task<HTTPClient, any Error>?) in
-            if let cached = clients[key], cached.pinnedUntil > .now { return (cached.client, nil) }
-            let task = Task { try await self.makePinnedClient(for: url) }
-            let old = clients[key]?.client
-            clients[key] = (task, .now + settings.pinLifetime)
-            return (task, old)
+        let now = ContinuousClock.now
+        enum Lookup {
+            case ready(HostConnections)
+            case pending(EventLoopFuture<HostConnections>)
+            case started(EventLoopFuture<HostConnections>, replacing: EventLoopFuture<HostConnections>?)
         }
-        if let replaced {
-            // Attempts may still be running on the old pin; let them finish first.
-            let grace = settings.attemptTimeout + .seconds(5)
-            Task {
-                try? await Task.sleep(for: grace)
-                try? await replaced.value.shutdown()
+        let lookup = hosts.withLock { hosts -> Lookup in
+            if let cached = hosts[key], cached.pinnedUntil > now {
+                return cached.ready.map { .ready($0) } ?? .pending(cached.connections)
             }
+            let connections = pinnedConnections(for: url)
+            let old = hosts[key]?.connections
+            hosts[key] = PinnedHost(connections: connections, pinnedUntil: now + settings.pinLifetime)
+            return .started(connections, replacing: old)
         }
-        do {
-            return try await task.value
-        } catch {
-            // A failed lookup is not cached: the next attempt tries again.
-            clients.withLock { clients in
-                if clients[key]?.client == task { clients.removeValue(forKey: key) }
+        switch lookup {
+        case .ready(let connections):
+            return connections
+        case .pending(let connections):
+            return try await within(deadline, connections)
+        case .started(let connections, let replaced):
+            // Attempts still running on the old pin finish there; its connections close as they come free.
+            replaced?.whenSuccess { $0.drain() }
+            connections.whenComplete { result in
+                self.hosts.withLock { hosts in
+                    guard hosts[key]?.connections === connections else { return }
+                    switch result {
+                    case .success(let ready): hosts[key]?.ready = ready
+                    // A failed lookup is not kept: the next attempt tries again.
+                    case .failure: hosts.removeValue(forKey: key)
+                    }
+                }
             }
-            throw error
+            return try await within(deadline, connections)
         }
     }
 
-    private func makePinnedClient(for url: WebhookURL) async throws -> HTTPClient {
+    private func pinnedConnections(for url: WebhookURL) -> EventLoopFuture<HostConnections> {
+        let eventLoop = group.next()
         let host = url.host
-        let addresses: [IPAddress] = if let literal = IPAddress(literal: host) {
-            [literal]
+        let lookup: EventLoopFuture<[IPAddress]> = if let literal = IPAddress(literal: host) {
+            eventLoop.makeSucceededFuture([literal])
         } else {
-            try await threadPool.runIfActive { HostLookup.resolve(host) }
+            threadPool.runIfActive(eventLoop: eventLoop) { HostLookup.resolve(host) }
         }
-        if !url.isAllowListed {
-            do {
-                try AddressPolicy.check(host: host, addresses: addresses)
-            } catch {
-                throw SendError("\(error)")
+        let (tls, allowListed, port) = (self.tls, url.isAllowListed, url.port ?? 443)
+        var connectionSettings = HostConnections.Settings()
+        connectionSettings.maximumConnections = settings.maximumConnectionsPerHost
+        connectionSettings.connectTimeout = .milliseconds(settings.attemptTimeout.milliseconds)
+        connectionSettings.responseLimit = Self.responseLimit
+        let settings = connectionSettings
+        return lookup.flatMapThrowing { addresses in
+            if !allowListed {
+                do {
+                    try AddressPolicy.check(host: host, addresses: addresses)
+                } catch {
+                    throw SendError("\(error)")
+                }
             }
+            guard let pinned = addresses.first else { throw SendError("could not resolve host '\(host)'") }
+            return HostConnections(
+                serverName: url.isIPLiteral ? nil : host, address: try SocketAddress(ipAddress: pinned.description, port: port),
+                eventLoop: eventLoop, tls: tls, settings: settings)
         }
-        guard let pinned = addresses.first else { throw SendError("could not resolve host '\(host)'") }
-        var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls, redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10), read: .seconds(10)))
-        configuration.httpVersion = .http1Only
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
-        // A refused connection fails the attempt at once; retrying is the retry policy's job.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        if IPAddress(literal: host) == nil { configuration.dnsOverride = [host: pinned.description] }
-        let allowListed = url.isAllowListed
-        // The last word on where a connection went: close any that reached an address we did not check.
-        configuration.http1_1ConnectionDebugInitializer = { channel in
-            guard let remote = channel.remoteAddress?.ipAddress, let address = IPAddress(literal: remote),
-                  address == pinned || (address.description == pinned.description),
-                  allowListed || AddressClassifier.isPublic(address)
-            else {
-                channel.close(promise: nil)
-                return channel.eventLoop.makeFailedFuture(SendError("connection reached an unchecked address"))
-            }
-            return channel.eventLoop.makeSucceededVoidFuture()
+    }
+
+    /// `future`, or a timeout error if it has not succeeded by `deadline`.
+    private func within<T: Sendable>(_ deadline: NIODeadline, _ future: EventLoopFuture<T>) async throws -> T {
+        let promise = future.eventLoop.makePromise(of: T.self)
+        let timeout = future.eventLoop.scheduleTask(deadline: deadline) {
+            promise.fail(SendError("timed out after \(self.settings.attemptTimeout.milliseconds) ms"))
         }
-        return HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
+        future.whenComplete { result in
+            timeout.cancel()
+            promise.completeWith(result)
+        }
+        return try await promise.futureResult.get()
     }
 
     /// `webhook-signature` of the Standard Webhooks spec, when there is a secret.
@@ -234,9 +251,13 @@ public final class WebhookSender: Sendable {
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let error as HTTPClientError: "\(error)"
         case let error as SendError: error.message
+        case let error as IOError: "could not connect: \(String(cString: strerror(error.errnoCode)))"
+        case ChannelError.connectTimeout: "could not connect: timed out"
         case let error as NIOSSLError: "TLS: \(error)"
+        case let error as NIOSSLExtraError: "TLS: \(error)"
+        case let error as BoringSSLError: "TLS: \(error)"
+        case let error as HTTPParserError: "malformed HTTP response: \(error)"
         default: "\(error)"
         }
     }

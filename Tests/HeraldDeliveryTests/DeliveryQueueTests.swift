@@ -1,6 +1,5 @@
 import Foundation
 import HeraldCore
-import NIOHTTP1
 import Testing
 @testable import HeraldDelivery
 
@@ -61,28 +60,5 @@ import Testing
         queue.remove(DeliveryID("x"))
         #expect(queue.takeDue(now: 0).isEmpty)
         #expect(queue.count == 0)
-    }
-}
-
-@Suite struct WebhookSenderTests {
-    @Test func signatureFollowsStandardWebhooks() {
-        // The Standard Webhooks reference vector.
-        let signature = WebhookSender.signature(
-            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
-            timestamp: "1614265330", body: Array(#"{"test": 2432232314}"#.utf8))
-        #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
-        #expect(WebhookSender.signature(secret: "", id: "x", timestamp: "1", body: []) == nil)
-    }
-
-    @Test func retryAfterReadsSecondsDatesAndDiscordBodies() {
-        let now = Date(timeIntervalSince1970: 1_000_000)
-        #expect(WebhookSender.retryAfter(["Retry-After": "120"], body: "", status: 429, now: now) == .seconds(120))
-        // 1,000,000 s after the epoch is Mon, 12 Jan 1970 13:46:40 GMT.
-        #expect(WebhookSender.retryAfter(["Retry-After": "Mon, 12 Jan 1970 13:47:00 GMT"], body: "", status: 503, now: now)
-                == .seconds(20))
-        #expect(WebhookSender.retryAfter([:], body: #"{"retry_after": 1.5, "global": false}"#, status: 429, now: now) == .milliseconds(1500))
-        #expect(WebhookSender.retryAfter([:], body: "nope", status: 429, now: now) == nil)
-        #expect(WebhookSender.pause(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "2.5"]) == .milliseconds(2500))
-        #expect(WebhookSender.pause(["X-RateLimit-Remaining": "3", "X-RateLimit-Reset-After": "2.5"]) == nil)
     }
 }

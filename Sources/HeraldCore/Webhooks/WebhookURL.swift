@@ -6,6 +6,8 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
     /// Lower-cased, without IPv6 brackets.
     public let host: String
     public let port: Int?
+    /// The path and query, as the request line sends them.
+    public let target: String
     /// True when the host is an IP literal, so there is nothing to resolve.
     public let isIPLiteral: Bool
     /// True when `--allow-host` exempts the host from the SSRF and shape checks.
@@ -37,6 +39,8 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
         self.rawValue = text
         self.host = host
         self.port = components.port
+        let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        self.target = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
         self.isAllowListed = allowList.allows(host: host, port: components.port)
         let literal = IPAddress(literal: host)
         self.isIPLiteral = literal != nil

@@ -58,7 +58,7 @@ public final class HeraldDaemon: Service {
         senderSettings.attemptTimeout = configuration.retryPolicy.attemptTimeout
         senderSettings.caFile = configuration.caFile
         senderSettings.allowList = configuration.allowList
-        let sender = WebhookSender(settings: senderSettings, group: group, threadPool: threadPool)
+        let sender = try WebhookSender(settings: senderSettings, group: group, threadPool: threadPool)
         var reactorSettings = DeliveryReactor.Settings()
         reactorSettings.maximumConcurrentAttempts = configuration.maximumConcurrentDeliveries
         reactorSettings.pacing = configuration.pacing

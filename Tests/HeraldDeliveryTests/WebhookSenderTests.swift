@@ -1,0 +1,139 @@
+import Foundation
+import HeraldCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+import TestSupport
+@testable import HeraldDelivery
+
+@Suite struct WebhookSenderTests {
+    @Test func signatureFollowsStandardWebhooks() {
+        // The Standard Webhooks reference vector.
+        let signature = WebhookSender.signature(
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id: "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            timestamp: "1614265330", body: Array(#"{"test": 2432232314}"#.utf8))
+        #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        #expect(WebhookSender.signature(secret: "", id: "x", timestamp: "1", body: []) == nil)
+    }
+
+    @Test func retryAfterReadsSecondsDatesAndDiscordBodies() {
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        #expect(WebhookSender.retryAfter(["Retry-After": "120"], body: "", status: 429, now: now) == .seconds(120))
+        // 1,000,000 s after the epoch is Mon, 12 Jan 1970 13:46:40 GMT.
+        #expect(WebhookSender.retryAfter(["Retry-After": "Mon, 12 Jan 1970 13:47:00 GMT"], body: "", status: 503, now: now)
+                == .seconds(20))
+        #expect(WebhookSender.retryAfter([:], body: #"{"retry_after": 1.5, "global": false}"#, status: 429, now: now) == .milliseconds(1500))
+        #expect(WebhookSender.retryAfter([:], body: "nope", status: 429, now: now) == nil)
+        #expect(WebhookSender.pause(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": "2.5"]) == .milliseconds(2500))
+        #expect(WebhookSender.pause(["X-RateLimit-Remaining": "3", "X-RateLimit-Reset-After": "2.5"]) == nil)
+    }
+
+    // MARK: Against a real HTTPS receiver
+
+    @Test func keepsConnectionsAliveAndWithinTheLimit() async throws {
+        try await withSender(connections: 4) { sender, receiver in
+            for n in 0..<20 {
+                let result = await sender.send(url: receiver.url("/seq"), body: Array("{\"n\":\(n)}".utf8), id: "d\(n)", signingSecret: "")
+                #expect(result.httpStatus == 200, "\(result.error)")
+            }
+            #expect(receiver.connections == 1)
+            let results = await withTaskGroup(of: AttemptResult.self) { group in
+                for n in 0..<200 {
+                    group.addTask { await sender.send(url: receiver.url("/par"), body: [], id: "p\(n)", signingSecret: "") }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.httpStatus == 200 })
+            #expect(receiver.requestCount == 220)
+            #expect(receiver.connections <= 4)
+        }
+    }
+
+    @Test func sendsTheHeadersAndBodyAsGiven() async throws {
+        try await withSender { sender, receiver in
+            let result = await sender.send(url: receiver.url("/path/x?q=1&r=%20"), body: Array("{}".utf8), id: "dlv_1", signingSecret: "")
+            #expect(result.isSuccess)
+            let request = try #require(receiver.requests.first)
+            #expect(request.method == "POST" && request.uri == "/path/x?q=1&r=%20")
+            #expect(request.header("host") == "localhost:\(receiver.port)")
+            #expect(request.header("content-type") == "application/json; charset=utf-8")
+            #expect(request.header("user-agent")?.hasPrefix("Herald/") == true)
+            #expect(request.header("webhook-id") == "dlv_1" && request.header("webhook-timestamp") != nil)
+            #expect(request.header("webhook-signature") == nil)
+            #expect(request.text == "{}")
+        }
+    }
+
+    @Test func readsAtMost64KiBOfAResponseAndThenUsesANewConnection() async throws {
+        let huge = String(repeating: "x", count: 200_000)
+        try await withSender(respond: { n, _ in n == 0 ? .init(status: 500, body: huge) : .init() }) { sender, receiver in
+            let first = await sender.send(url: receiver.url(), body: [], id: "a", signingSecret: "")
+            #expect(first.httpStatus == 500 && first.error == "HTTP 500")
+            #expect(first.responseSnippet == String(repeating: "x", count: WebhookSender.snippetLimit))
+            let second = await sender.send(url: receiver.url(), body: [], id: "b", signingSecret: "")
+            #expect(second.httpStatus == 200)
+            #expect(receiver.connections == 2)
+        }
+    }
+
+    @Test func theTimeoutCoversTheWaitForAConnection() async throws {
+        try await withSender(connections: 1, timeout: .milliseconds(300),
+                             respond: { n, _ in .init(delay: n == 0 ? .milliseconds(200) : .zero) }) { sender, receiver in
+            async let slow = sender.send(url: receiver.url(), body: [], id: "slow", signingSecret: "")
+            try await Task.sleep(for: .milliseconds(20))
+            // Waits ~180 ms for the only connection, then gets it: inside the 300 ms.
+            let queued = await sender.send(url: receiver.url(), body: [], id: "queued", signingSecret: "")
+            #expect(await slow.httpStatus == 200)
+            #expect(queued.httpStatus == 200, "\(queued.error)")
+        }
+        try await withSender(connections: 1, timeout: .milliseconds(150),
+                             respond: { n, _ in n == 0 ? .init(status: 503, delay: .milliseconds(600)) : .init() }) { sender, receiver in
+            async let slow = sender.send(url: receiver.url(), body: [], id: "slow", signingSecret: "")
+            try await Task.sleep(for: .milliseconds(20))
+            // It waits for the only connection, and its own 150 ms still bound the whole attempt
+            // (whether a fresh connection comes in time after the slow one is given up is a race).
+            let queued = await sender.send(url: receiver.url(), body: [], id: "queued", signingSecret: "")
+            #expect(queued.duration < .milliseconds(450), "\(queued.duration)")
+            #expect(await slow.error.contains("timed out"))
+            // The abandoned connection is not reused: its late 503 would be taken for this answer.
+            let after = await sender.send(url: receiver.url(), body: [], id: "after", signingSecret: "")
+            #expect(after.httpStatus == 200, "\(after.error)")
+        }
+    }
+
+    @Test func anUnreadableCAFileIsAClearError() throws {
+        var settings = WebhookSender.Settings()
+        settings.caFile = "/nonexistent/ca.pem"
+        #expect {
+            try WebhookSender(settings: settings, group: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton)
+        } throws: { "\($0)".contains("cannot read the CA file /nonexistent/ca.pem") }
+    }
+
+    private func withSender(
+        connections: Int = 16, timeout: Duration = .seconds(10),
+        respond: @escaping @Sendable (Int, HTTPSReceiver.Request) -> HTTPSReceiver.Response = { _, _ in .init() },
+        _ body: (WebhookSender, HTTPSReceiver) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-sender-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificates = try TestCertificates.make(in: directory)
+        let receiver = try await HTTPSReceiver(certificates: certificates, respond: respond)
+        var settings = WebhookSender.Settings()
+        settings.caFile = certificates.caPath
+        settings.allowList = try HostAllowList(["localhost"])
+        settings.attemptTimeout = timeout
+        settings.maximumConnectionsPerHost = connections
+        let sender = try WebhookSender(settings: settings, group: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton)
+        do {
+            try await body(sender, receiver)
+        } catch {
+            await sender.shutdown()
+            await receiver.shutdown()
+            throw error
+        }
+        await sender.shutdown()
+        await receiver.shutdown()
+    }
+}
