@@ -39,26 +39,21 @@ public struct DeliveryCommands: Sendable {
         store.write(deadline: deadline, { [decider] transaction in
             let db = transaction.db
             if let existing = try DeliveriesView.publication(event.eventID, in: db) {
-                guard existing.isRepeated(by: event, timestampGiven: timestampGiven) else {
+                guard existing.event.isRepeated(by: event, timestampGiven: timestampGiven) else {
                     throw DomainError.alreadyExists("event \(event.eventID) was already published with different content")
                 }
                 let deliveries = try existing.deliveryIDs.compactMap { try DeliveriesView.delivery($0, in: db) }
-                return Published(publication: existing, deliveries: deliveries, duplicate: true)
+                let targets = deliveries.map { Publication.Target(deliveryID: $0.id, integrationID: $0.integrationID) }
+                return Published(publication: Publication(event: existing.event, targets: targets), deliveries: deliveries,
+                                 duplicate: true)
             }
-            let scheduled = decider.fanOut(event, to: try IntegrationsView.all(projectID: event.projectID, in: db),
-                                           now: transaction.now) { DeliveryID.random(now: UInt64(transaction.now)) }
-            let publication = Publication(event: event, deliveryIDs: scheduled.map(\.id))
+            let publication = decider.fanOut(event, to: try IntegrationsView.all(projectID: event.projectID, in: db)) {
+                DeliveryID.random(now: UInt64(transaction.now))
+            }
             let stored = StoredEvent.encode(publication)
-            try transaction.append(stream: Publication.stream(event.eventID), expectedVersion: 0,
-                                   [NewEvent(type: stored.type, payload: stored.payload)])
-            var deliveries: [Delivery] = []
-            for schedule in scheduled {
-                let change = DeliveryEvent.scheduled(schedule)
-                let record = StoredEvent.encode(change)
-                let appended = try transaction.append(stream: schedule.id.stream, expectedVersion: 0,
-                                                      [NewEvent(type: record.type, payload: record.payload)])
-                if let delivery = Delivery.evolve(nil, change, recordedAt: appended[0].recordedAt) { deliveries.append(delivery) }
-            }
+            let appended = try transaction.append(stream: Publication.stream(event.eventID), expectedVersion: 0,
+                                                  [NewEvent(type: stored.type, payload: stored.payload)])
+            let deliveries = publication.deliveries(recordedAt: appended[0].recordedAt)
             return Published(publication: publication, deliveries: deliveries, duplicate: false)
         }, completion: completion)
     }
@@ -90,9 +85,7 @@ public struct DeliveryCommands: Sendable {
                 let stored = StoredEvent.encode($0)
                 return NewEvent(type: stored.type, payload: stored.payload)
             })
-            var after: Delivery? = delivery
-            for (event, record) in zip(events, recorded) { after = Delivery.evolve(after, event, recordedAt: record.recordedAt) }
-            return after ?? delivery
+            return zip(events, recorded).reduce(delivery) { Delivery.evolve($0, $1.0, recordedAt: $1.1.recordedAt) }
         }, completion: completion)
     }
 }

@@ -112,14 +112,17 @@ public final class DeliveryReactor: Service, Sendable {
             guard let last = page.last else { return position }
             // Attempts are requeued by their own completion; only these change the queue.
             for event in page where Self.queueChanges.contains(event.type) {
+                if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
+                    // The event says all the queue needs: no read of the view, and the payloads are at hand.
+                    for delivery in publication.deliveries(recordedAt: event.recordedAt) {
+                        queue.add(delivery, platform: platform(of: delivery))
+                    }
+                    bodies.keep(publication.event)
+                    continue
+                }
                 guard let change = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) else { continue }
                 let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
                 switch change {
-                case .scheduled:
-                    // The event says all the queue needs; no read of the view.
-                    if let delivery = Delivery.evolve(nil, change, recordedAt: event.recordedAt) {
-                        queue.add(delivery, platform: platform(of: delivery))
-                    }
                 case .retryRequested:
                     if let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }), delivery.status.isOpen {
                         queue.add(delivery, platform: platform(of: delivery))
@@ -137,14 +140,15 @@ public final class DeliveryReactor: Service, Sendable {
     /// An event's payload for a platform: the same for every integration of that platform, so an
     /// event fanned out to many is formatted once.
     private func body(of eventID: String, for platform: Platform) throws -> [UInt8]? {
-        if let cached = bodies.get(eventID, platform) { return cached }
-        guard let publication = try store.read({ try DeliveriesView.publication(eventID, in: $0) }) else { return nil }
-        let body = Array(PayloadFormatter.payload(for: publication.event.notification, platform: platform).serialized().utf8)
-        bodies.set(eventID, platform, body)
+        let (event, cached) = bodies.get(eventID, platform)
+        if let cached { return cached }
+        guard let event = try event ?? store.read({ try DeliveriesView.publication(eventID, in: $0) })?.event else { return nil }
+        let body = Array(PayloadFormatter.payload(for: event.notification, platform: platform).serialized().utf8)
+        bodies.set(event, platform, body)
         return body
     }
 
-    static let queueChanges: Set<String> = ["DeliveryScheduled", "DeliveryRetryRequested", "DeliveryCancelled"]
+    static let queueChanges: Set<String> = [Publication.typeName, "DeliveryRetryRequested", "DeliveryCancelled"]
 
     private func platform(of delivery: Delivery) -> Platform {
         store.integrations?.integration(delivery.integrationID)?.platform ?? .custom
@@ -178,20 +182,39 @@ public final class DeliveryReactor: Service, Sendable {
 }
 
 
-/// Recently formatted payloads, by event and platform. Small and bounded: it only has to outlive
-/// one event's fan-out.
+/// Recently published events and their payloads by platform. Small and bounded: it only has to
+/// outlive one event's fan-out; an older event is read back from the publications view.
 final class BodyCache: Sendable {
-    private let entries = Mutex<[String: [UInt8]]>([:])
-    static let capacity = 1_024
-
-    func get(_ eventID: String, _ platform: Platform) -> [UInt8]? {
-        entries.withLock { $0["\(platform.rawValue) \(eventID)"] }
+    private struct Entry {
+        let event: PublishedEvent
+        var bodies: [Platform: [UInt8]] = [:]
     }
 
-    func set(_ eventID: String, _ platform: Platform, _ body: [UInt8]) {
+    private let entries = Mutex<[String: Entry]>([:])
+    static let capacity = 1_024
+
+    func get(_ eventID: String, _ platform: Platform) -> (event: PublishedEvent?, body: [UInt8]?) {
         entries.withLock { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries["\(platform.rawValue) \(eventID)"] = body
+            guard let entry = entries[eventID] else { return (nil, nil) }
+            return (entry.event, entry.bodies[platform])
         }
+    }
+
+    func keep(_ event: PublishedEvent) {
+        entries.withLock { entries in
+            if entries[event.eventID] == nil { Self.insert(Entry(event: event), into: &entries) }
+        }
+    }
+
+    func set(_ event: PublishedEvent, _ platform: Platform, _ body: [UInt8]) {
+        entries.withLock { entries in
+            if entries[event.eventID] == nil { Self.insert(Entry(event: event), into: &entries) }
+            entries[event.eventID]?.bodies[platform] = body
+        }
+    }
+
+    private static func insert(_ entry: Entry, into entries: inout [String: Entry]) {
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[entry.event.eventID] = entry
     }
 }

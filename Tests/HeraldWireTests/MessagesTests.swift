@@ -51,6 +51,27 @@ import Testing
         #expect(try StoredEvent.decodeIntegration(type: "SomethingNewer", payload: [1]) == nil)
     }
 
+    @Test func storedPublicationsAndDeliveryEventsRoundTrip() throws {
+        let event = PublishedEvent(eventID: "evt_1", projectID: "P", projectName: "Project", type: .testExecutionCompleted,
+                                   timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"1","title":"t"}"#)
+        for targets in [[], [Publication.Target(deliveryID: DeliveryID("dlv_1"), integrationID: IntegrationID("int_1")),
+                             Publication.Target(deliveryID: DeliveryID("dlv_2"), integrationID: IntegrationID("int_2"))]] {
+            let publication = Publication(event: event, targets: targets)
+            let stored = StoredEvent.encode(publication)
+            #expect(try StoredEvent.decodePublication(type: stored.type, payload: stored.payload) == publication)
+        }
+        let changes: [DeliveryEvent] = [
+            .attempted(.init(number: 2, startedAt: 5, durationMilliseconds: 7, httpStatus: 302, error: "HTTP 302",
+                             responseSnippet: "moved", location: "https://elsewhere.test", outcome: .exhausted, nextAttemptAt: 0)),
+            .cancelled(reason: "integration reset"),
+            .retryRequested(dueAt: 42),
+        ]
+        for change in changes {
+            let stored = StoredEvent.encode(change)
+            #expect(try StoredEvent.decodeDelivery(type: stored.type, payload: stored.payload) == change)
+        }
+    }
+
     @Test func garbageIsAnError() {
         #expect(throws: WireDecodingError.self) { try RequestEnvelope(wireBytes: [0xFF, 0xFF, 0xFF]) }
         #expect(throws: WireDecodingError.self) { try V1.ConnectIntegrationRequest(wireBytes: [0x0A, 0x10, 0x41]) }

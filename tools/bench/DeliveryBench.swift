@@ -128,12 +128,12 @@ struct DeliveryBench: Sendable {
                     let delivery = DeliveryID("dlv_\(publication)")
                     let event = PublishedEvent(eventID: eventID, projectID: "P", projectName: "P", type: .testCaseCreated,
                                                timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"\#(publication)","title":"t"}"#)
-                    let published = StoredEvent.encode(Publication(event: event, deliveryIDs: [delivery]))
+                    let published = StoredEvent.encode(Publication(event: event, targets: [
+                        .init(deliveryID: delivery, integrationID: integrations[publication % 10]),
+                    ]))
                     try transaction.append(stream: Publication.stream(eventID), expectedVersion: 0,
                                            [NewEvent(type: published.type, payload: published.payload)])
                     let changes: [DeliveryEvent] = [
-                        .scheduled(.init(id: delivery, eventID: eventID, integrationID: integrations[publication % 10],
-                                         projectID: "P", eventType: .testCaseCreated, dueAt: 0)),
                         .attempted(.init(number: 1, startedAt: 1, durationMilliseconds: 5, httpStatus: 500, error: "HTTP 500",
                                          responseSnippet: "down", location: "", outcome: .failed, nextAttemptAt: 60_000)),
                         .attempted(.init(number: 2, startedAt: 60_001, durationMilliseconds: 5, httpStatus: 200, error: "",

@@ -19,30 +19,11 @@ public enum DeliveryStatus: String, Sendable, CaseIterable, Codable {
     public var isOpen: Bool { self == .pending || self == .failed }
 }
 
-/// What happened to a delivery: the facts stored in its stream.
+/// What happened to a delivery after the fan-out made it: the facts stored in its stream.
 public enum DeliveryEvent: Equatable, Sendable {
-    case scheduled(Scheduled)
     case attempted(Attempt)
     case cancelled(reason: String)
     case retryRequested(dueAt: Int64)
-
-    public struct Scheduled: Equatable, Sendable {
-        public var id: DeliveryID
-        public var eventID: String
-        public var integrationID: IntegrationID
-        public var projectID: String
-        public var eventType: EventType
-        public var dueAt: Int64
-
-        public init(id: DeliveryID, eventID: String, integrationID: IntegrationID, projectID: String, eventType: EventType, dueAt: Int64) {
-            self.id = id
-            self.eventID = eventID
-            self.integrationID = integrationID
-            self.projectID = projectID
-            self.eventType = eventType
-            self.dueAt = dueAt
-        }
-    }
 
     public struct Attempt: Equatable, Sendable {
         public enum Outcome: String, Sendable { case delivered, failed, exhausted, cancelled }
@@ -74,7 +55,6 @@ public enum DeliveryEvent: Equatable, Sendable {
 
     public var typeName: String {
         switch self {
-        case .scheduled: "DeliveryScheduled"
         case .attempted: "DeliveryAttempted"
         case .cancelled: "DeliveryCancelled"
         case .retryRequested: "DeliveryRetryRequested"
@@ -120,17 +100,10 @@ public struct Delivery: Equatable, Sendable {
         self.version = version
     }
 
-    public static func evolve(_ state: Delivery?, _ event: DeliveryEvent, recordedAt: Int64) -> Delivery? {
-        if case .scheduled(let s) = event {
-            return Delivery(
-                id: s.id, eventID: s.eventID, integrationID: s.integrationID, projectID: s.projectID, eventType: s.eventType,
-                status: .pending, attemptCount: 0, seriesAttempts: 0, nextAttemptAt: s.dueAt, createdAt: recordedAt,
-                updatedAt: recordedAt, lastHTTPStatus: 0, lastError: "", version: (state?.version ?? 0) + 1)
-        }
-        guard var next = state else { return nil }
+    /// The delivery after one more event of its stream. (It begins in its publication's fan-out.)
+    public static func evolve(_ state: Delivery, _ event: DeliveryEvent, recordedAt: Int64) -> Delivery {
+        var next = state
         switch event {
-        case .scheduled:
-            break
         case .attempted(let attempt):
             next.attemptCount = max(next.attemptCount, attempt.number)
             next.seriesAttempts += 1

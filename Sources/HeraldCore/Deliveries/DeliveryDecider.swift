@@ -7,15 +7,11 @@ public struct DeliveryDecider: Sendable {
     }
 
     /// Fan-out at publish time: one delivery for each integration of the event's project that is
-    /// connected and subscribed to the event's type, due now.
-    public func fanOut(_ event: PublishedEvent, to integrations: [Integration], now: Int64,
-                       newID: () -> DeliveryID) -> [DeliveryEvent.Scheduled] {
-        integrations
+    /// connected and subscribed to the event's type.
+    public func fanOut(_ event: PublishedEvent, to integrations: [Integration], newID: () -> DeliveryID) -> Publication {
+        Publication(event: event, targets: integrations
             .filter { $0.projectID == event.projectID && $0.status == .connected && $0.events.contains(event.type) }
-            .map { integration in
-                .init(id: newID(), eventID: event.eventID, integrationID: integration.id, projectID: event.projectID,
-                      eventType: event.type, dueAt: now)
-            }
+            .map { .init(deliveryID: newID(), integrationID: $0.id) })
     }
 
     /// Records how an attempt went, and so whether and when the next one comes.

@@ -224,3 +224,12 @@ extension PublishedEvent {
                               timestamp: Timestamp.format(Date()), dataJSON: data)
     }
 }
+
+extension PublishedEvent {
+    /// Whether publishing `other` under the same id repeats this event rather than conflicting with
+    /// it. A defaulted timestamp differs between two calls, so it is not compared.
+    public func isRepeated(by other: PublishedEvent, timestampGiven: Bool) -> Bool {
+        projectID == other.projectID && type == other.type && dataJSON == other.dataJSON
+            && projectName == other.projectName && (!timestampGiven || timestamp == other.timestamp)
+    }
+}

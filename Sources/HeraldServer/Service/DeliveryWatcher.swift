@@ -18,12 +18,22 @@ struct DeliveryWatcher: Sendable {
                     let page = try store.events(from: cursor + 1, limit: 1_000)
                     guard let last = page.last else { break }
                     var written: EventLoopFuture<Void>?
-                    for event in page where event.stream.hasPrefix("delivery-") {
-                        let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
-                        guard let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }),
-                              integrationID == nil || delivery.integrationID.rawValue == integrationID
-                        else { continue }
-                        written = call.stream(V1.Delivery(delivery))
+                    for event in page {
+                        // A publication makes its deliveries; a delivery's stream holds the rest.
+                        let changed: [DeliveryID] = if event.stream.hasPrefix("delivery-") {
+                            [DeliveryID(String(event.stream.dropFirst("delivery-".count)))]
+                        } else if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
+                            publication.targets.filter { integrationID == nil || $0.integrationID.rawValue == integrationID }
+                                .map(\.deliveryID)
+                        } else {
+                            []
+                        }
+                        for id in changed {
+                            guard let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }),
+                                  integrationID == nil || delivery.integrationID.rawValue == integrationID
+                            else { continue }
+                            written = call.stream(V1.Delivery(delivery))
+                        }
                     }
                     try await written?.get()
                     cursor = last.position

@@ -18,26 +18,16 @@ public struct DeliveriesProjection: Projection {
                 """,
                 .text(e.eventID), .text(e.projectID), .text(e.projectName), .text(e.type.rawValue), .text(e.timestamp),
                 .text(e.dataJSON), .text(publication.deliveryIDs.map(\.rawValue).joined(separator: ",")))
+            for delivery in publication.deliveries(recordedAt: event.recordedAt) { try save(delivery, in: db) }
             return
         }
         guard event.stream.hasPrefix("delivery-"),
               let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload)
         else { return }
         let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
-        // A delivery's first event makes it; there is nothing to read before it.
-        let current = event.version == 1 ? nil : try DeliveriesView.delivery(id, in: db)
-        guard let next = Delivery.evolve(current, change, recordedAt: event.recordedAt) else { return }
-        try db.run(
-            """
-            INSERT OR REPLACE INTO deliveries (id, event_id, integration_id, project_id, event_type, status, attempt_count,
-                series_attempts, next_attempt_at, created_at, updated_at, last_http_status, last_error, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            .text(next.id.rawValue), .text(next.eventID), .text(next.integrationID.rawValue), .text(next.projectID),
-            .text(next.eventType.rawValue), .text(next.status.rawValue), .integer(Int64(next.attemptCount)),
-            .integer(Int64(next.seriesAttempts)), next.nextAttemptAt.map { .integer($0) } ?? .null,
-            .integer(next.createdAt), .integer(next.updatedAt), .integer(Int64(next.lastHTTPStatus)), .text(next.lastError),
-            .integer(Int64(next.version)))
+        guard let current = try DeliveriesView.delivery(id, in: db) else { return }
+        let next = Delivery.evolve(current, change, recordedAt: event.recordedAt)
+        try save(next, in: db)
         guard case .attempted(let attempt) = change else { return }
         try db.run(
             """
@@ -64,6 +54,20 @@ public struct DeliveriesProjection: Projection {
         case .cancelled:
             break
         }
+    }
+
+    private func save(_ delivery: Delivery, in db: SQLiteConnection) throws {
+        try db.run(
+            """
+            INSERT OR REPLACE INTO deliveries (id, event_id, integration_id, project_id, event_type, status, attempt_count,
+                series_attempts, next_attempt_at, created_at, updated_at, last_http_status, last_error, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            .text(delivery.id.rawValue), .text(delivery.eventID), .text(delivery.integrationID.rawValue), .text(delivery.projectID),
+            .text(delivery.eventType.rawValue), .text(delivery.status.rawValue), .integer(Int64(delivery.attemptCount)),
+            .integer(Int64(delivery.seriesAttempts)), delivery.nextAttemptAt.map { .integer($0) } ?? .null,
+            .integer(delivery.createdAt), .integer(delivery.updatedAt), .integer(Int64(delivery.lastHTTPStatus)),
+            .text(delivery.lastError), .integer(Int64(delivery.version)))
     }
 
     public func clear(in db: SQLiteConnection) throws {
@@ -95,12 +99,14 @@ public enum DeliveriesView {
     }
 
     /// Every delivery that still has an attempt to come, soonest first: the reactor's queue at start.
+    /// A scan of the table, once per start; no index is kept up to date for it on every publish.
     public static func allOpen(in db: SQLiteConnection) throws -> [Delivery] {
         try db.rows(
             "SELECT \(columns) FROM deliveries WHERE status IN ('pending', 'failed') ORDER BY next_attempt_at", [], row)
     }
 
-    /// Newest first, filtered by whichever of the arguments are given.
+    /// Newest first (ids are time-ordered, so the primary key gives the order), filtered by whichever
+    /// of the arguments are given.
     public static func list(integrationID: String?, status: String?, eventType: String?, limit: Int,
                             in db: SQLiteConnection) throws -> [Delivery] {
         var conditions: [String] = []
@@ -110,7 +116,7 @@ public enum DeliveriesView {
         if let eventType { conditions.append("event_type = ?"); values.append(.text(eventType)) }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         values.append(.integer(Int64(limit)))
-        return try db.rows("SELECT \(columns) FROM deliveries \(filter) ORDER BY created_at DESC, id DESC LIMIT ?", values, row)
+        return try db.rows("SELECT \(columns) FROM deliveries \(filter) ORDER BY id DESC LIMIT ?", values, row)
     }
 
     public static func attempts(_ id: DeliveryID, in db: SQLiteConnection) throws -> [DeliveryEvent.Attempt] {
@@ -127,16 +133,16 @@ public enum DeliveriesView {
         }
     }
 
-    public static func publication(_ eventID: String, in db: SQLiteConnection) throws -> Publication? {
+    /// A published event and the ids of the deliveries its fan-out made.
+    public static func publication(_ eventID: String, in db: SQLiteConnection) throws -> (event: PublishedEvent, deliveryIDs: [DeliveryID])? {
         try db.firstRow(
             "SELECT event_id, project_id, project_name, event_type, timestamp, data_json, delivery_ids FROM publications WHERE event_id = ?",
             [.text(eventID)]
         ) { s in
-            Publication(
-                event: PublishedEvent(eventID: s.string(0), projectID: s.string(1), projectName: s.string(2),
-                                      type: EventType(rawValue: s.string(3)) ?? .testCaseCreated, timestamp: s.string(4),
-                                      dataJSON: s.string(5)),
-                deliveryIDs: s.string(6).split(separator: ",").map { DeliveryID(String($0)) })
+            (event: PublishedEvent(eventID: s.string(0), projectID: s.string(1), projectName: s.string(2),
+                                   type: EventType(rawValue: s.string(3)) ?? .testCaseCreated, timestamp: s.string(4),
+                                   dataJSON: s.string(5)),
+             deliveryIDs: s.string(6).split(separator: ",").map { DeliveryID(String($0)) })
         }
     }
 

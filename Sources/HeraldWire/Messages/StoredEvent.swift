@@ -88,7 +88,12 @@ public enum StoredEvent {
         m.pointee.event_type = arena.string(e.type.rawValue)
         m.pointee.timestamp = arena.string(e.timestamp)
         m.pointee.data_json = arena.string(e.dataJSON)
-        (m.pointee.n_delivery_ids, m.pointee.delivery_ids) = arena.strings(publication.deliveryIDs.map(\.rawValue))
+        (m.pointee.n_deliveries, m.pointee.deliveries) = arena.messages(publication.targets.map { target in
+            let t = arena.message(herald__events__v1__fanned_out_delivery__init)
+            t.pointee.delivery_id = arena.string(target.deliveryID.rawValue)
+            t.pointee.integration_id = arena.string(target.integrationID.rawValue)
+            return t
+        })
         return (Publication.typeName, ProtobufC.pack(m))
     }
 
@@ -103,7 +108,10 @@ public enum StoredEvent {
                     eventID: ProtobufC.string(m.event_id), projectID: ProtobufC.string(m.project_id),
                     projectName: ProtobufC.string(m.project_name), type: eventType, timestamp: ProtobufC.string(m.timestamp),
                     dataJSON: ProtobufC.string(m.data_json)),
-                deliveryIDs: ProtobufC.strings(m.n_delivery_ids, m.delivery_ids).map(DeliveryID.init))
+                targets: try ProtobufC.messages(m.n_deliveries, m.deliveries) { t in
+                    Publication.Target(deliveryID: DeliveryID(ProtobufC.string(t.delivery_id)),
+                                       integrationID: IntegrationID(ProtobufC.string(t.integration_id)))
+                })
         }
     }
 
@@ -111,15 +119,6 @@ public enum StoredEvent {
         let arena = CArena()
         let payload: [UInt8]
         switch event {
-        case .scheduled(let s):
-            let m = arena.message(herald__events__v1__delivery_scheduled__init)
-            m.pointee.delivery_id = arena.string(s.id.rawValue)
-            m.pointee.event_id = arena.string(s.eventID)
-            m.pointee.integration_id = arena.string(s.integrationID.rawValue)
-            m.pointee.project_id = arena.string(s.projectID)
-            m.pointee.event_type = arena.string(s.eventType.rawValue)
-            m.pointee.due_at_unix_ms = s.dueAt
-            payload = ProtobufC.pack(m)
         case .attempted(let a):
             let m = arena.message(herald__events__v1__delivery_attempted__init)
             m.pointee.number = a.number
@@ -146,16 +145,6 @@ public enum StoredEvent {
 
     public static func decodeDelivery(type: String, payload: [UInt8]) throws -> DeliveryEvent? {
         switch type {
-        case "DeliveryScheduled":
-            return try ProtobufC.unpack(payload, type, herald__events__v1__delivery_scheduled__unpack) { m in
-                guard let eventType = EventType(rawValue: ProtobufC.string(m.event_type)) else {
-                    throw WireDecodingError("stored event has unknown event type")
-                }
-                return .scheduled(.init(
-                    id: DeliveryID(ProtobufC.string(m.delivery_id)), eventID: ProtobufC.string(m.event_id),
-                    integrationID: IntegrationID(ProtobufC.string(m.integration_id)), projectID: ProtobufC.string(m.project_id),
-                    eventType: eventType, dueAt: m.due_at_unix_ms))
-            }
         case "DeliveryAttempted":
             return try ProtobufC.unpack(payload, type, herald__events__v1__delivery_attempted__unpack) { m in
                 .attempted(.init(

@@ -99,9 +99,6 @@ struct LoggedEvent: Encodable {
         }
         if let delivery = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) {
             switch delivery {
-            case .scheduled(let s):
-                data = Data(integrationId: s.integrationID.rawValue, projectId: s.projectID, eventId: s.eventID,
-                            eventType: s.eventType.rawValue, dueAtUnixMs: s.dueAt)
             case .attempted(let a):
                 data = Data(outcome: a.outcome.rawValue, httpStatus: a.httpStatus, error: a.error,
                             dueAtUnixMs: a.outcome == .failed ? a.nextAttemptAt : nil)

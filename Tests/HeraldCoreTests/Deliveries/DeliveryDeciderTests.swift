@@ -20,26 +20,30 @@ import Testing
         let event = PublishedEvent(eventID: "e", projectID: "P", projectName: "P", type: .testCaseCreated,
                                    timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"1","title":"t"}"#)
         var n = 0
-        let scheduled = decider.fanOut(event, to: [
+        let publication = decider.fanOut(event, to: [
             integration("a"), integration("b", project: "Q"), integration("c", status: .reset),
             integration("d", events: [.testPlanCreated]), integration("e", events: [.testPlanCreated, .testCaseCreated]),
-        ], now: 5) { n += 1; return DeliveryID("d\(n)") }
-        #expect(scheduled.map(\.integrationID.rawValue) == ["a", "e"])
-        #expect(scheduled.allSatisfy { $0.dueAt == 5 && $0.eventID == "e" })
+        ]) { n += 1; return DeliveryID("d\(n)") }
+        #expect(publication.targets.map(\.integrationID.rawValue) == ["a", "e"])
+        #expect(publication.deliveryIDs == [DeliveryID("d1"), DeliveryID("d2")])
+        let deliveries = publication.deliveries(recordedAt: 5)
+        #expect(deliveries.allSatisfy {
+            $0.status == .pending && $0.nextAttemptAt == 5 && $0.createdAt == 5 && $0.eventID == "e" && $0.version == 0
+        })
     }
 
     @Test func theScheduleRunsFiveRetriesThenExhausts() {
-        var state: Delivery? = delivery()
+        var state = delivery()
         var waits: [Int64] = []
         var clock: Int64 = 1_000
         for _ in 1...6 {
-            let events = decider.recordAttempt(AttemptResult(httpStatus: 500, duration: .milliseconds(10)), startedAt: clock, on: state!)
+            let events = decider.recordAttempt(AttemptResult(httpStatus: 500, duration: .milliseconds(10)), startedAt: clock, on: state)
             state = events.reduce(state) { Delivery.evolve($0, $1, recordedAt: clock) }
-            if let next = state?.nextAttemptAt { waits.append(next - clock - 10); clock = next }
+            if let next = state.nextAttemptAt { waits.append(next - clock - 10); clock = next }
         }
         #expect(waits == [60_000, 300_000, 1_800_000, 7_200_000, 28_800_000])
-        #expect(state?.status == .exhausted)
-        #expect(state?.attemptCount == 6)
+        #expect(state.status == .exhausted)
+        #expect(state.attemptCount == 6)
     }
 
     @Test func outcomesByStatus() {
@@ -68,7 +72,7 @@ import Testing
         #expect(try decider.retry(delivery(status: .exhausted, attempts: 6, series: 6), now: 9) == [.retryRequested(dueAt: 9)])
         #expect(throws: DomainError.self) { try decider.retry(delivery(status: .pending), now: 9) }
         let retried = Delivery.evolve(delivery(status: .exhausted, attempts: 6, series: 6), .retryRequested(dueAt: 9), recordedAt: 9)
-        #expect(retried?.status == .pending && retried?.seriesAttempts == 0 && retried?.attemptCount == 6)
+        #expect(retried.status == .pending && retried.seriesAttempts == 0 && retried.attemptCount == 6)
     }
 
     @Test func anAttemptThatLandsAfterCancellationKeepsItCancelled() {
@@ -79,7 +83,7 @@ import Testing
             return
         }
         #expect(attempt.outcome == .cancelled)
-        #expect(Delivery.evolve(cancelled, events[0], recordedAt: 1)?.status == .cancelled)
+        #expect(Delivery.evolve(cancelled, events[0], recordedAt: 1).status == .cancelled)
     }
 
     @Test func schedulesParse() throws {

@@ -277,49 +277,49 @@ void   herald__events__v1__event_published__free_unpacked
   assert(message->base.descriptor == &herald__events__v1__event_published__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   herald__events__v1__delivery_scheduled__init
-                     (Herald__Events__V1__DeliveryScheduled         *message)
+void   herald__events__v1__fanned_out_delivery__init
+                     (Herald__Events__V1__FannedOutDelivery         *message)
 {
-  static const Herald__Events__V1__DeliveryScheduled init_value = HERALD__EVENTS__V1__DELIVERY_SCHEDULED__INIT;
+  static const Herald__Events__V1__FannedOutDelivery init_value = HERALD__EVENTS__V1__FANNED_OUT_DELIVERY__INIT;
   *message = init_value;
 }
-size_t herald__events__v1__delivery_scheduled__get_packed_size
-                     (const Herald__Events__V1__DeliveryScheduled *message)
+size_t herald__events__v1__fanned_out_delivery__get_packed_size
+                     (const Herald__Events__V1__FannedOutDelivery *message)
 {
-  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  assert(message->base.descriptor == &herald__events__v1__fanned_out_delivery__descriptor);
   return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
 }
-size_t herald__events__v1__delivery_scheduled__pack
-                     (const Herald__Events__V1__DeliveryScheduled *message,
+size_t herald__events__v1__fanned_out_delivery__pack
+                     (const Herald__Events__V1__FannedOutDelivery *message,
                       uint8_t       *out)
 {
-  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  assert(message->base.descriptor == &herald__events__v1__fanned_out_delivery__descriptor);
   return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
 }
-size_t herald__events__v1__delivery_scheduled__pack_to_buffer
-                     (const Herald__Events__V1__DeliveryScheduled *message,
+size_t herald__events__v1__fanned_out_delivery__pack_to_buffer
+                     (const Herald__Events__V1__FannedOutDelivery *message,
                       ProtobufCBuffer *buffer)
 {
-  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  assert(message->base.descriptor == &herald__events__v1__fanned_out_delivery__descriptor);
   return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
 }
-Herald__Events__V1__DeliveryScheduled *
-       herald__events__v1__delivery_scheduled__unpack
+Herald__Events__V1__FannedOutDelivery *
+       herald__events__v1__fanned_out_delivery__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data)
 {
-  return (Herald__Events__V1__DeliveryScheduled *)
-     protobuf_c_message_unpack (&herald__events__v1__delivery_scheduled__descriptor,
+  return (Herald__Events__V1__FannedOutDelivery *)
+     protobuf_c_message_unpack (&herald__events__v1__fanned_out_delivery__descriptor,
                                 allocator, len, data);
 }
-void   herald__events__v1__delivery_scheduled__free_unpacked
-                     (Herald__Events__V1__DeliveryScheduled *message,
+void   herald__events__v1__fanned_out_delivery__free_unpacked
+                     (Herald__Events__V1__FannedOutDelivery *message,
                       ProtobufCAllocator *allocator)
 {
   if(!message)
     return;
-  assert(message->base.descriptor == &herald__events__v1__delivery_scheduled__descriptor);
+  assert(message->base.descriptor == &herald__events__v1__fanned_out_delivery__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   herald__events__v1__delivery_attempted__init
@@ -806,30 +806,31 @@ static const ProtobufCFieldDescriptor herald__events__v1__event_published__field
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "delivery_ids",
-    7,
+    "deliveries",
+    8,
     PROTOBUF_C_LABEL_REPEATED,
-    PROTOBUF_C_TYPE_STRING,
-    offsetof(Herald__Events__V1__EventPublished, n_delivery_ids),
-    offsetof(Herald__Events__V1__EventPublished, delivery_ids),
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Herald__Events__V1__EventPublished, n_deliveries),
+    offsetof(Herald__Events__V1__EventPublished, deliveries),
+    &herald__events__v1__fanned_out_delivery__descriptor,
     NULL,
-    &protobuf_c_empty_string,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
 static const unsigned herald__events__v1__event_published__field_indices_by_name[] = {
   5,   /* field[5] = data_json */
-  6,   /* field[6] = delivery_ids */
+  6,   /* field[6] = deliveries */
   0,   /* field[0] = event_id */
   3,   /* field[3] = event_type */
   1,   /* field[1] = project_id */
   2,   /* field[2] = project_name */
   4,   /* field[4] = timestamp */
 };
-static const ProtobufCIntRange herald__events__v1__event_published__number_ranges[1 + 1] =
+static const ProtobufCIntRange herald__events__v1__event_published__number_ranges[2 + 1] =
 {
   { 1, 0 },
+  { 8, 6 },
   { 0, 7 }
 };
 const ProtobufCMessageDescriptor herald__events__v1__event_published__descriptor =
@@ -843,11 +844,11 @@ const ProtobufCMessageDescriptor herald__events__v1__event_published__descriptor
   7,
   herald__events__v1__event_published__field_descriptors,
   herald__events__v1__event_published__field_indices_by_name,
-  1,  herald__events__v1__event_published__number_ranges,
+  2,  herald__events__v1__event_published__number_ranges,
   (ProtobufCMessageInit) herald__events__v1__event_published__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor herald__events__v1__delivery_scheduled__field_descriptors[6] =
+static const ProtobufCFieldDescriptor herald__events__v1__fanned_out_delivery__field_descriptors[2] =
 {
   {
     "delivery_id",
@@ -855,19 +856,7 @@ static const ProtobufCFieldDescriptor herald__events__v1__delivery_scheduled__fi
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Herald__Events__V1__DeliveryScheduled, delivery_id),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "event_id",
-    2,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Herald__Events__V1__DeliveryScheduled, event_id),
+    offsetof(Herald__Events__V1__FannedOutDelivery, delivery_id),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -875,79 +864,39 @@ static const ProtobufCFieldDescriptor herald__events__v1__delivery_scheduled__fi
   },
   {
     "integration_id",
-    3,
+    2,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Herald__Events__V1__DeliveryScheduled, integration_id),
+    offsetof(Herald__Events__V1__FannedOutDelivery, integration_id),
     NULL,
     &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "project_id",
-    4,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Herald__Events__V1__DeliveryScheduled, project_id),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "event_type",
-    5,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
-    0,   /* quantifier_offset */
-    offsetof(Herald__Events__V1__DeliveryScheduled, event_type),
-    NULL,
-    &protobuf_c_empty_string,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "due_at_unix_ms",
-    6,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_INT64,
-    0,   /* quantifier_offset */
-    offsetof(Herald__Events__V1__DeliveryScheduled, due_at_unix_ms),
-    NULL,
-    NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
-static const unsigned herald__events__v1__delivery_scheduled__field_indices_by_name[] = {
+static const unsigned herald__events__v1__fanned_out_delivery__field_indices_by_name[] = {
   0,   /* field[0] = delivery_id */
-  5,   /* field[5] = due_at_unix_ms */
-  1,   /* field[1] = event_id */
-  4,   /* field[4] = event_type */
-  2,   /* field[2] = integration_id */
-  3,   /* field[3] = project_id */
+  1,   /* field[1] = integration_id */
 };
-static const ProtobufCIntRange herald__events__v1__delivery_scheduled__number_ranges[1 + 1] =
+static const ProtobufCIntRange herald__events__v1__fanned_out_delivery__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 2 }
 };
-const ProtobufCMessageDescriptor herald__events__v1__delivery_scheduled__descriptor =
+const ProtobufCMessageDescriptor herald__events__v1__fanned_out_delivery__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "herald.events.v1.DeliveryScheduled",
-  "DeliveryScheduled",
-  "Herald__Events__V1__DeliveryScheduled",
+  "herald.events.v1.FannedOutDelivery",
+  "FannedOutDelivery",
+  "Herald__Events__V1__FannedOutDelivery",
   "herald.events.v1",
-  sizeof(Herald__Events__V1__DeliveryScheduled),
-  6,
-  herald__events__v1__delivery_scheduled__field_descriptors,
-  herald__events__v1__delivery_scheduled__field_indices_by_name,
-  1,  herald__events__v1__delivery_scheduled__number_ranges,
-  (ProtobufCMessageInit) herald__events__v1__delivery_scheduled__init,
+  sizeof(Herald__Events__V1__FannedOutDelivery),
+  2,
+  herald__events__v1__fanned_out_delivery__field_descriptors,
+  herald__events__v1__fanned_out_delivery__field_indices_by_name,
+  1,  herald__events__v1__fanned_out_delivery__number_ranges,
+  (ProtobufCMessageInit) herald__events__v1__fanned_out_delivery__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor herald__events__v1__delivery_attempted__field_descriptors[9] =

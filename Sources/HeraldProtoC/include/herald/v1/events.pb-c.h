@@ -21,7 +21,7 @@ typedef struct Herald__Events__V1__IntegrationReset Herald__Events__V1__Integrat
 typedef struct Herald__Events__V1__IntegrationReconnected Herald__Events__V1__IntegrationReconnected;
 typedef struct Herald__Events__V1__IntegrationSecretRotated Herald__Events__V1__IntegrationSecretRotated;
 typedef struct Herald__Events__V1__EventPublished Herald__Events__V1__EventPublished;
-typedef struct Herald__Events__V1__DeliveryScheduled Herald__Events__V1__DeliveryScheduled;
+typedef struct Herald__Events__V1__FannedOutDelivery Herald__Events__V1__FannedOutDelivery;
 typedef struct Herald__Events__V1__DeliveryAttempted Herald__Events__V1__DeliveryAttempted;
 typedef struct Herald__Events__V1__DeliveryCancelled Herald__Events__V1__DeliveryCancelled;
 typedef struct Herald__Events__V1__DeliveryRetryRequested Herald__Events__V1__DeliveryRetryRequested;
@@ -112,8 +112,9 @@ struct  Herald__Events__V1__IntegrationSecretRotated
 
 /*
  * Type "EventPublished"; the only event of stream "publication-<event_id>".
- * It is appended in the same transaction as the DeliveryScheduled events of
- * its fan-out.
+ * It records the fan-out too: one delivery per entry of `deliveries`, each
+ * pending and due from the moment the event was recorded. A delivery's own
+ * stream, "delivery-<id>", begins with its first attempt.
  */
 struct  Herald__Events__V1__EventPublished
 {
@@ -130,30 +131,23 @@ struct  Herald__Events__V1__EventPublished
    * The published JSON object, byte for byte.
    */
   char *data_json;
-  size_t n_delivery_ids;
-  char **delivery_ids;
+  size_t n_deliveries;
+  Herald__Events__V1__FannedOutDelivery **deliveries;
 };
 #define HERALD__EVENTS__V1__EVENT_PUBLISHED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__event_published__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
-/*
- * Type "DeliveryScheduled"; first event of stream "delivery-<id>".
- */
-struct  Herald__Events__V1__DeliveryScheduled
+struct  Herald__Events__V1__FannedOutDelivery
 {
   ProtobufCMessage base;
   char *delivery_id;
-  char *event_id;
   char *integration_id;
-  char *project_id;
-  char *event_type;
-  int64_t due_at_unix_ms;
 };
-#define HERALD__EVENTS__V1__DELIVERY_SCHEDULED__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__delivery_scheduled__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+#define HERALD__EVENTS__V1__FANNED_OUT_DELIVERY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&herald__events__v1__fanned_out_delivery__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -323,24 +317,24 @@ Herald__Events__V1__EventPublished *
 void   herald__events__v1__event_published__free_unpacked
                      (Herald__Events__V1__EventPublished *message,
                       ProtobufCAllocator *allocator);
-/* Herald__Events__V1__DeliveryScheduled methods */
-void   herald__events__v1__delivery_scheduled__init
-                     (Herald__Events__V1__DeliveryScheduled         *message);
-size_t herald__events__v1__delivery_scheduled__get_packed_size
-                     (const Herald__Events__V1__DeliveryScheduled   *message);
-size_t herald__events__v1__delivery_scheduled__pack
-                     (const Herald__Events__V1__DeliveryScheduled   *message,
+/* Herald__Events__V1__FannedOutDelivery methods */
+void   herald__events__v1__fanned_out_delivery__init
+                     (Herald__Events__V1__FannedOutDelivery         *message);
+size_t herald__events__v1__fanned_out_delivery__get_packed_size
+                     (const Herald__Events__V1__FannedOutDelivery   *message);
+size_t herald__events__v1__fanned_out_delivery__pack
+                     (const Herald__Events__V1__FannedOutDelivery   *message,
                       uint8_t             *out);
-size_t herald__events__v1__delivery_scheduled__pack_to_buffer
-                     (const Herald__Events__V1__DeliveryScheduled   *message,
+size_t herald__events__v1__fanned_out_delivery__pack_to_buffer
+                     (const Herald__Events__V1__FannedOutDelivery   *message,
                       ProtobufCBuffer     *buffer);
-Herald__Events__V1__DeliveryScheduled *
-       herald__events__v1__delivery_scheduled__unpack
+Herald__Events__V1__FannedOutDelivery *
+       herald__events__v1__fanned_out_delivery__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data);
-void   herald__events__v1__delivery_scheduled__free_unpacked
-                     (Herald__Events__V1__DeliveryScheduled *message,
+void   herald__events__v1__fanned_out_delivery__free_unpacked
+                     (Herald__Events__V1__FannedOutDelivery *message,
                       ProtobufCAllocator *allocator);
 /* Herald__Events__V1__DeliveryAttempted methods */
 void   herald__events__v1__delivery_attempted__init
@@ -419,8 +413,8 @@ typedef void (*Herald__Events__V1__IntegrationSecretRotated_Closure)
 typedef void (*Herald__Events__V1__EventPublished_Closure)
                  (const Herald__Events__V1__EventPublished *message,
                   void *closure_data);
-typedef void (*Herald__Events__V1__DeliveryScheduled_Closure)
-                 (const Herald__Events__V1__DeliveryScheduled *message,
+typedef void (*Herald__Events__V1__FannedOutDelivery_Closure)
+                 (const Herald__Events__V1__FannedOutDelivery *message,
                   void *closure_data);
 typedef void (*Herald__Events__V1__DeliveryAttempted_Closure)
                  (const Herald__Events__V1__DeliveryAttempted *message,
@@ -443,7 +437,7 @@ extern const ProtobufCMessageDescriptor herald__events__v1__integration_reset__d
 extern const ProtobufCMessageDescriptor herald__events__v1__integration_reconnected__descriptor;
 extern const ProtobufCMessageDescriptor herald__events__v1__integration_secret_rotated__descriptor;
 extern const ProtobufCMessageDescriptor herald__events__v1__event_published__descriptor;
-extern const ProtobufCMessageDescriptor herald__events__v1__delivery_scheduled__descriptor;
+extern const ProtobufCMessageDescriptor herald__events__v1__fanned_out_delivery__descriptor;
 extern const ProtobufCMessageDescriptor herald__events__v1__delivery_attempted__descriptor;
 extern const ProtobufCMessageDescriptor herald__events__v1__delivery_cancelled__descriptor;
 extern const ProtobufCMessageDescriptor herald__events__v1__delivery_retry_requested__descriptor;
