@@ -30,7 +30,10 @@ public struct DeliveryCommands: Sendable {
             event = try PublishedEvent.validate(
                 eventID: request.eventId, projectID: request.projectId, projectName: request.projectName,
                 eventType: request.eventType, timestamp: request.timestamp, dataJSON: request.dataJson,
-                newID: { "evt_" + IntegrationID.random(now: UInt64(now.timeIntervalSince1970 * 1000)).rawValue.dropFirst(4) },
+                newID: {
+                    var generator = SystemRandomNumberGenerator()
+                    return TimeOrderedID.make(prefix: "evt_", now: UInt64(now.timeIntervalSince1970 * 1000), using: &generator)
+                },
                 now: now)
         } catch {
             return completion(.failure(error))
@@ -47,8 +50,9 @@ public struct DeliveryCommands: Sendable {
                 return Published(publication: Publication(event: existing.event, targets: targets), deliveries: deliveries,
                                  duplicate: true)
             }
+            var generator = SplitMix64()
             let publication = decider.fanOut(event, to: try IntegrationsView.all(projectID: event.projectID, in: db)) {
-                DeliveryID.random(now: UInt64(transaction.now))
+                DeliveryID.random(using: &generator, now: UInt64(transaction.now))
             }
             let stored = StoredEvent.encode(publication)
             let appended = try transaction.append(stream: Publication.stream(event.eventID), expectedVersion: 0,

@@ -6,8 +6,8 @@ public struct DeliveryID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
     public var stream: String { "delivery-\(rawValue)" }
 
-    public static func random(now: UInt64) -> DeliveryID {
-        DeliveryID("dlv_" + IntegrationID.random(now: now).rawValue.dropFirst(4))
+    public static func random<G: RandomNumberGenerator>(using generator: inout G, now: UInt64) -> DeliveryID {
+        DeliveryID(TimeOrderedID.make(prefix: "dlv_", now: now, using: &generator))
     }
 }
 

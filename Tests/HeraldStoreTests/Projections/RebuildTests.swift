@@ -5,17 +5,6 @@ import Testing
 @testable import HeraldStore
 
 @Suite struct RebuildTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Runs one command the way the daemon does: decide inside the write, append what was decided.
     func run(_ command: IntegrationCommand, on id: IntegrationID, _ store: EventStore) async throws {
         let decider = IntegrationDecider()
@@ -45,7 +34,7 @@ import Testing
             let tick = ManagedTick()
             let store = try EventStore(path: "\(dir)/h.db", synchronous: .normal, clock: { tick.next() })
             defer { store.close() }
-            var random = SplitMix64(state: 2026)
+            var random = SplitMix64(seed: 2026)
             var ids: [IntegrationID] = []
             let events = EventType.allCases.map(\.rawValue)
             for step in 0..<3_000 {
