@@ -3,16 +3,20 @@ import HeraldCore
 import Logging
 import Synchronization
 
-/// A queued write: `body` runs inside the transaction, `finish` after COMMIT.
+/// A queued write: `body` runs inside the transaction, `finish` after COMMIT. An exclusive write
+/// (a rebuild) gets a transaction of its own.
 struct PendingWrite: @unchecked Sendable {
     let deadline: ContinuousClock.Instant?
+    var isExclusive = false
     let body: (WriteTransaction) throws -> Void
     let finish: (Error?) -> Void
 }
 
 /// The single writer. It drains every queued write into one `BEGIN IMMEDIATE` transaction
 /// (group commit), gives each its own savepoint so one failure rolls back only itself, and
-/// answers each after COMMIT. It runs on its own thread: SQLite calls block.
+/// answers each after COMMIT. A write alone in its transaction needs no savepoint: SQLite would
+/// copy every page it changes in case of a partial rollback. It runs on its own thread: SQLite
+/// calls block.
 final class Writer: @unchecked Sendable {
     private let db: SQLiteConnection
     private let projections: [any Projection]
@@ -89,7 +93,12 @@ final class Writer: @unchecked Sendable {
         defer { condition.unlock() }
         while queue.isEmpty && !stopping { condition.wait() }
         if queue.isEmpty { return nil }
-        let count = min(queue.count, Self.maximumBatch)
+        var count = min(queue.count, Self.maximumBatch)
+        if queue[0].isExclusive {
+            count = 1
+        } else if let exclusive = queue.prefix(count).firstIndex(where: \.isExclusive) {
+            count = exclusive
+        }
         let batch = Array(queue.prefix(count))
         queue.removeFirst(count)
         return batch
@@ -110,6 +119,10 @@ final class Writer: @unchecked Sendable {
                     outcomes[index] = StoreError.deadlineExceeded
                     continue
                 }
+                if batch.count == 1 {
+                    do { try write.body(transaction) } catch { outcomes[index] = error }
+                    continue
+                }
                 let before = transaction.head
                 try db.run("SAVEPOINT write")
                 do {
@@ -122,13 +135,18 @@ final class Writer: @unchecked Sendable {
                     transaction.rewind(to: before)
                 }
             }
-            head = transaction.head
-            touched = transaction.refreshesEverything ? nil : transaction.touchedStreams
-            appended = head > startHead
-            if appended { try transaction.writeCheckpoints() }
-            try db.run("COMMIT")
-            transactions.add(1, ordering: .relaxed)
-            writes.add(batch.count, ordering: .relaxed)
+            if batch.count == 1, outcomes[0] != nil {
+                // The write had the transaction to itself: rolling all of it back undoes just that write.
+                try db.run("ROLLBACK")
+            } else {
+                head = transaction.head
+                touched = transaction.refreshesEverything ? nil : transaction.touchedStreams
+                appended = head > startHead
+                if appended { try transaction.writeCheckpoints() }
+                try db.run("COMMIT")
+                transactions.add(1, ordering: .relaxed)
+                writes.add(batch.count, ordering: .relaxed)
+            }
         } catch {
             logger.error("group commit failed", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
             try? db.execute("ROLLBACK")

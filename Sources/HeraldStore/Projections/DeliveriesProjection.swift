@@ -18,7 +18,7 @@ public struct DeliveriesProjection: Projection {
                 """,
                 .text(e.eventID), .text(e.projectID), .text(e.projectName), .text(e.type.rawValue), .text(e.timestamp),
                 .text(e.dataJSON), .text(publication.deliveryIDs.map(\.rawValue).joined(separator: ",")))
-            for delivery in publication.deliveries(recordedAt: event.recordedAt) { try save(delivery, in: db) }
+            for delivery in publication.deliveries(recordedAt: event.recordedAt) { try insert(delivery, in: db) }
             return
         }
         guard event.stream.hasPrefix("delivery-"),
@@ -27,7 +27,7 @@ public struct DeliveriesProjection: Projection {
         let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
         guard let current = try DeliveriesView.delivery(id, in: db) else { return }
         let next = Delivery.evolve(current, change, recordedAt: event.recordedAt)
-        try save(next, in: db)
+        try update(next, in: db)
         guard case .attempted(let attempt) = change else { return }
         try db.run(
             """
@@ -56,7 +56,7 @@ public struct DeliveriesProjection: Projection {
         }
     }
 
-    private func save(_ delivery: Delivery, in db: SQLiteConnection) throws {
+    private func insert(_ delivery: Delivery, in db: SQLiteConnection) throws {
         try db.run(
             """
             INSERT OR REPLACE INTO deliveries (id, event_id, integration_id, project_id, event_type, status, attempt_count,
@@ -68,6 +68,21 @@ public struct DeliveriesProjection: Projection {
             .integer(Int64(delivery.seriesAttempts)), delivery.nextAttemptAt.map { .integer($0) } ?? .null,
             .integer(delivery.createdAt), .integer(delivery.updatedAt), .integer(Int64(delivery.lastHTTPStatus)),
             .text(delivery.lastError), .integer(Int64(delivery.version)))
+    }
+
+    /// Only what an event of the delivery's stream can change: the row stays where it is, and only
+    /// an index whose columns changed is touched.
+    private func update(_ delivery: Delivery, in db: SQLiteConnection) throws {
+        try db.run(
+            """
+            UPDATE deliveries SET status = ?, attempt_count = ?, series_attempts = ?, next_attempt_at = ?, updated_at = ?,
+                last_http_status = ?, last_error = ?, version = ?
+            WHERE id = ?
+            """,
+            .text(delivery.status.rawValue), .integer(Int64(delivery.attemptCount)), .integer(Int64(delivery.seriesAttempts)),
+            delivery.nextAttemptAt.map { .integer($0) } ?? .null, .integer(delivery.updatedAt),
+            .integer(Int64(delivery.lastHTTPStatus)), .text(delivery.lastError), .integer(Int64(delivery.version)),
+            .text(delivery.id.rawValue))
     }
 
     public func clear(in db: SQLiteConnection) throws {
@@ -82,13 +97,15 @@ public struct DeliveriesProjection: Projection {
 
 /// Queries of the deliveries views.
 public enum DeliveriesView {
-    private static let columns = """
+    static let columns = """
         id, event_id, integration_id, project_id, event_type, status, attempt_count, series_attempts, next_attempt_at,
         created_at, updated_at, last_http_status, last_error, version
         """
 
+    private static let selectByID = "SELECT \(columns) FROM deliveries WHERE id = ?"
+
     public static func delivery(_ id: DeliveryID, in db: SQLiteConnection) throws -> Delivery? {
-        try db.firstRow("SELECT \(columns) FROM deliveries WHERE id = ?", [.text(id.rawValue)], row)
+        try db.firstRow(selectByID, [.text(id.rawValue)], row)
     }
 
     /// Deliveries of an integration that still have an attempt to come.

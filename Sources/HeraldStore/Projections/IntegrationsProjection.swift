@@ -75,9 +75,11 @@ public enum IntegrationsView {
         id, project_id, platform, name, url, events, status, created_at, updated_at, version, masked_url, signing_secret,
         last_attempt_at, last_http_status, last_error, consecutive_failures
         """
+    private static let selectByID = "SELECT \(columns) FROM integrations WHERE id = ?"
+    private static let selectByProject = "SELECT \(columns) FROM integrations WHERE project_id = ?"
 
     public static func integration(_ id: IntegrationID, in db: SQLiteConnection) throws -> Integration? {
-        try db.firstRow("SELECT \(columns) FROM integrations WHERE id = ?", [.text(id.rawValue)], row)
+        try db.firstRow(selectByID, [.text(id.rawValue)], row)
     }
 
     /// The integration of `projectID` with exactly this webhook URL, if any.
@@ -88,7 +90,7 @@ public enum IntegrationsView {
 
     /// Every integration of a project, in no particular order: the candidates of a fan-out.
     public static func all(projectID: String, in db: SQLiteConnection) throws -> [Integration] {
-        try db.rows("SELECT \(columns) FROM integrations WHERE project_id = ?", [.text(projectID)], row)
+        try db.rows(selectByProject, [.text(projectID)], row)
     }
 
     /// Integrations in the order they were connected; all projects when `projectID` is nil.

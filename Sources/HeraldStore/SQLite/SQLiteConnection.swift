@@ -14,6 +14,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 public final class SQLiteConnection: @unchecked Sendable {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// The same statements by where their text lives. Nearly every SQL text is a literal or a
+    /// `static let`, whose bytes never move, so this finds a statement without hashing its text
+    /// (which showed in profiles of a rebuild); a hit is still compared, which for the same string
+    /// is a check of its identity.
+    private var statementsByAddress: [UnsafeRawPointer: (sql: String, statement: Statement)] = [:]
 
     public init(path: String, readOnly: Bool = false) throws {
         var handle: OpaquePointer?
@@ -48,7 +53,18 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// A prepared statement, ready to bind. Statements are cached by their text; callers reset
     /// them when done, since a statement left mid-way pins an old read snapshot.
     func prepare(_ sql: String) throws -> Statement {
-        if let cached = statements[sql] { return cached }
+        let address = sql.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        if let address, let cached = statementsByAddress[address], cached.sql == sql { return cached.statement }
+        let statement = try statements[sql] ?? compile(sql)
+        if let address {
+            // Built SQL (a filtered listing) lives somewhere new each time: keep the map small.
+            if statementsByAddress.count >= 256 { statementsByAddress.removeAll(keepingCapacity: true) }
+            statementsByAddress[address] = (sql, statement)
+        }
+        return statement
+    }
+
+    private func compile(_ sql: String) throws -> Statement {
         var pointer: OpaquePointer?
         let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
         guard status == SQLITE_OK, let pointer else { throw SQLiteError(code: status, message: lastErrorMessage) }
@@ -110,9 +126,9 @@ public final class Statement {
 
     func finalize() { sqlite3_finalize(pointer) }
 
+    /// Every use binds every parameter again, so the old bindings needn't be cleared.
     func reset() {
         sqlite3_reset(pointer)
-        sqlite3_clear_bindings(pointer)
     }
 
     public func bind(_ values: [SQLiteValue]) throws {
@@ -122,8 +138,13 @@ public final class Statement {
             switch value {
             case .integer(let number):
                 status = sqlite3_bind_int64(pointer, index, number)
-            case .text(let text):
-                status = sqlite3_bind_text(pointer, index, text, -1, SQLITE_TRANSIENT)
+            case .text(var text):
+                // Straight from the string's own UTF-8, with no C-string copy.
+                // (A null pointer would bind NULL, not an empty text.)
+                status = text.withUTF8 { utf8 in
+                    utf8.baseAddress.map { sqlite3_bind_text(pointer, index, $0, Int32(utf8.count), SQLITE_TRANSIENT) }
+                        ?? sqlite3_bind_text(pointer, index, "", 0, SQLITE_TRANSIENT)
+                }
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes {
                     sqlite3_bind_blob(pointer, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), SQLITE_TRANSIENT)

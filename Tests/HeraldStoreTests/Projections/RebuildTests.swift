@@ -77,8 +77,12 @@ import Testing
             #expect(Set(live.map(\.id)) == Set(folded.keys))
             for integration in live { #expect(folded[integration.id] == integration) }
 
+            let indexes = { try store.read { try $0.rows("SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name") { $0.string(0) } } }
+            let indexesBefore = try indexes()
             let processed = try await store.rebuildProjections(every: 500) { _, _ in }
             #expect(processed == head)
+            // The rebuild drops the views' indexes for the replay and makes them again.
+            #expect(try indexes() == indexesBefore)
             #expect(try snapshot(store) == live)
             #expect(store.integrations?.list(projectID: nil) == live)
             #expect(try store.checkpoints().map(\.position) == [head, head])
