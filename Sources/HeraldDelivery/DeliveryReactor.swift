@@ -42,7 +42,10 @@ public final class DeliveryReactor: Service, Sendable {
     enum Signal: Sendable {
         case committed
         case timer
-        case finished(DeliveryID, IntegrationID, Delivery?, pause: Duration?)
+        /// The endpoint answered (or the attempt could not be made): its slot is free.
+        case answered(DeliveryID, IntegrationID, pause: Duration?)
+        /// The attempt's outcome is in the log; an open delivery goes back to the queue.
+        case recorded(Delivery)
     }
 
     /// Starts no more attempts; `run` returns once those in flight have recorded their outcome.
@@ -70,16 +73,14 @@ public final class DeliveryReactor: Service, Sendable {
                         cursor = (try? follow(from: cursor, into: &queue)) ?? cursor
                     case .timer:
                         break
-                    case .finished(let id, let integration, let delivery, let pause):
+                    case .answered(let id, let integration, let pause):
                         queue.finish(id, integration: integration, now: clock(), pause: pause)
-                        if let delivery, delivery.status.isOpen { queue.add(delivery, platform: platform(of: delivery)) }
+                    case .recorded(let delivery):
+                        if delivery.status.isOpen { queue.add(delivery, platform: platform(of: delivery)) }
                     }
                     let now = clock()
                     for entry in queue.takeDue(now: now) {
-                        attempts.addTask { [self] in
-                            let (after, pause) = await attempt(entry)
-                            signal.yield(.finished(entry.id, entry.integrationID, after, pause: pause))
-                        }
+                        attempts.addTask { [self] in await attempt(entry, signal) }
                     }
                     // Most signals leave the next wake-up where it was; only a change re-arms the timer.
                     let wake = queue.nextWake(now: now)
@@ -154,29 +155,40 @@ public final class DeliveryReactor: Service, Sendable {
         store.integrations?.integration(delivery.integrationID)?.platform ?? .custom
     }
 
-    /// Formats, sends and records one attempt; returns the delivery as the log now has it, and how
-    /// long the endpoint asked to be left alone.
-    private func attempt(_ entry: DeliveryQueue.Entry) async -> (Delivery?, Duration?) {
+    /// Formats and sends one attempt, then records its outcome. The endpoint's slot is freed as soon
+    /// as it has answered, not when the outcome is durable: a commit's fsync would otherwise hold
+    /// every slot for its length. (The log is closed only after the writer has drained, so an
+    /// outcome still being recorded at shutdown is not lost.)
+    private func attempt(_ entry: DeliveryQueue.Entry, _ signal: AsyncStream<Signal>.Continuation) async {
+        let body: [UInt8]?
+        let integration = store.integrations?.integration(entry.integrationID)
         do {
-            // A delivery cancelled since it was queued is caught by the decider, which records the
-            // attempt without reopening it; the queue has usually dropped it before then.
-            guard let integration = store.integrations?.integration(entry.integrationID), integration.status == .connected,
-                  let body = try body(of: entry.eventID, for: integration.platform)
-            else { return (nil, nil) }
-            let startedAt = clock()
-            let result = await sender.send(url: integration.url, body: body, id: entry.id.rawValue,
-                                           signingSecret: integration.signingSecret)
-            logger.debug("attempt", metadata: [
-                "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
-                "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
-            ])
-            let recorded = try await withCheckedThrowingContinuation { continuation in
-                commands.recordAttempt(entry.id, result: result, startedAt: startedAt) { continuation.resume(with: $0) }
-            }
-            return (recorded, result.pause)
+            body = try integration.flatMap { try self.body(of: entry.eventID, for: $0.platform) }
         } catch {
             logger.error("delivery attempt failed to run", metadata: ["delivery": "\(entry.id)", "error": "\(error)"])
-            return (nil, nil)
+            body = nil
+        }
+        // A delivery cancelled since it was queued is caught by the decider, which records the
+        // attempt without reopening it; the queue has usually dropped it before then.
+        guard let integration, integration.status == .connected, let body else {
+            signal.yield(.answered(entry.id, entry.integrationID, pause: nil))
+            return
+        }
+        let startedAt = clock()
+        let result = await sender.send(url: integration.url, body: body, id: entry.id.rawValue,
+                                       signingSecret: integration.signingSecret)
+        signal.yield(.answered(entry.id, entry.integrationID, pause: result.pause))
+        logger.debug("attempt", metadata: [
+            "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
+            "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
+        ])
+        commands.recordAttempt(entry.id, result: result, startedAt: startedAt) { [logger] outcome in
+            switch outcome {
+            case .success(let delivery):
+                signal.yield(.recorded(delivery))
+            case .failure(let error):
+                logger.error("could not record a delivery attempt", metadata: ["delivery": "\(entry.id)", "error": "\(error)"])
+            }
         }
     }
 }
