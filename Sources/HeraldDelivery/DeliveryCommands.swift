@@ -68,12 +68,29 @@ public struct DeliveryCommands: Sendable {
         change(id, deadline: deadline, completion) { [decider] delivery, now in try decider.retry(delivery, now: now) }
     }
 
-    /// Records an attempt's outcome, and so schedules the next one or ends the delivery.
-    public func recordAttempt(_ id: DeliveryID, result: AttemptResult, startedAt: Int64,
-                              _ completion: @escaping @Sendable (Result<Delivery, any Error>) -> Void) {
-        change(id, deadline: nil, completion) { [decider] delivery, _ in
-            decider.recordAttempt(result, startedAt: startedAt, on: delivery)
+    /// One attempt's outcome, to record.
+    public struct Outcome: Sendable {
+        public let id: DeliveryID
+        public let result: AttemptResult
+        public let startedAt: Int64
+
+        public init(id: DeliveryID, result: AttemptResult, startedAt: Int64) {
+            self.id = id
+            self.result = result
+            self.startedAt = startedAt
         }
+    }
+
+    /// Records attempts' outcomes, and so schedules each delivery's next attempt or ends it. They
+    /// are recorded together, in one write: all of them or, if the write fails, none.
+    public func recordAttempts(_ outcomes: [Outcome], _ completion: @escaping @Sendable (Result<[Delivery], any Error>) -> Void) {
+        store.write(deadline: nil, { [decider] transaction in
+            try outcomes.compactMap { outcome in
+                guard let delivery = try DeliveriesView.delivery(outcome.id, in: transaction.db) else { return nil }
+                let events = decider.recordAttempt(outcome.result, startedAt: outcome.startedAt, on: delivery)
+                return try Self.append(events, to: delivery, in: transaction)
+            }
+        }, completion: completion)
     }
 
     private func change(_ id: DeliveryID, deadline: ContinuousClock.Instant?,
@@ -83,13 +100,17 @@ public struct DeliveryCommands: Sendable {
             guard let delivery = try DeliveriesView.delivery(id, in: transaction.db) else {
                 throw DomainError.notFound("no delivery \(id)")
             }
-            let events = try decide(delivery, transaction.now)
-            guard !events.isEmpty else { return delivery }
-            let recorded = try transaction.append(stream: id.stream, expectedVersion: delivery.version, events.map {
-                let stored = StoredEvent.encode($0)
-                return NewEvent(type: stored.type, payload: stored.payload)
-            })
-            return zip(events, recorded).reduce(delivery) { Delivery.evolve($0, $1.0, recordedAt: $1.1.recordedAt) }
+            return try Self.append(try decide(delivery, transaction.now), to: delivery, in: transaction)
         }, completion: completion)
+    }
+
+    /// Appends a delivery's new events; returns the delivery as they leave it.
+    private static func append(_ events: [DeliveryEvent], to delivery: Delivery, in transaction: WriteTransaction) throws -> Delivery {
+        guard !events.isEmpty else { return delivery }
+        let recorded = try transaction.append(stream: delivery.id.stream, expectedVersion: delivery.version, events.map {
+            let stored = StoredEvent.encode($0)
+            return NewEvent(type: stored.type, payload: stored.payload)
+        })
+        return zip(events, recorded).reduce(delivery) { Delivery.evolve($0, $1.0, recordedAt: $1.1.recordedAt) }
     }
 }

@@ -38,6 +38,7 @@ struct DeliveryQueue {
     }
 
     var count: Int { waiting.count + inFlightIDs.count }
+    var inFlightCount: Int { inFlightIDs.count }
 
     mutating func add(_ delivery: Delivery, platform: Platform) {
         guard !inFlightIDs.contains(delivery.id) else { return }

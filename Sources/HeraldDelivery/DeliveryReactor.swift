@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import HeraldCore
 import HeraldStore
@@ -40,79 +41,87 @@ public final class DeliveryReactor: Service, Sendable {
     }
 
     enum Signal: Sendable {
-        case committed
+        case committed(LogPosition)
         case timer
+        case stop
         /// The endpoint answered (or the attempt could not be made): its slot is free.
         case answered(DeliveryID, IntegrationID, pause: Duration?)
-        /// The attempt's outcome is in the log; an open delivery goes back to the queue.
-        case recorded(Delivery)
+        /// Attempts' outcomes are in the log; open deliveries go back to the queue.
+        case recorded([Delivery])
     }
 
-    /// Starts no more attempts; `run` returns once those in flight have recorded their outcome.
+    /// Starts no more attempts; `run` returns once those in flight have been answered and their
+    /// outcomes recorded.
     public func stop() {
-        signals.continuation.finish()
+        signals.continuation.yield(.stop)
     }
 
     public func run() async throws {
         let (signals, signal) = self.signals
-        let subscription = store.subscribe { _ in signal.yield(.committed) }
+        let subscription = store.subscribe { head in signal.yield(.committed(head)) }
         defer { subscription.cancel() }
         var queue = DeliveryQueue(pacing: settings.pacing, limit: settings.maximumConcurrentAttempts)
         var cursor = try store.head()
         for delivery in try store.read({ try DeliveriesView.allOpen(in: $0) }) { queue.add(delivery, platform: platform(of: delivery)) }
         logger.info("delivery reactor started", metadata: ["open": "\(queue.count)", "position": "\(cursor)"])
 
+        let recorder = AttemptRecorder(commands: commands, logger: logger) { signal.yield(.recorded($0)) }
         var timer: Task<Void, Never>?
         var timerWake: Int64?
         signal.yield(.timer)
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { attempts in
-                for await event in signals {
-                    switch event {
-                    case .committed:
-                        cursor = (try? follow(from: cursor, into: &queue)) ?? cursor
-                    case .timer:
-                        break
-                    case .answered(let id, let integration, let pause):
-                        queue.finish(id, integration: integration, now: clock(), pause: pause)
-                    case .recorded(let delivery):
-                        if delivery.status.isOpen { queue.add(delivery, platform: platform(of: delivery)) }
-                    }
-                    let now = clock()
-                    for entry in queue.takeDue(now: now) {
-                        attempts.addTask { [self] in await attempt(entry, signal) }
-                    }
-                    // Most signals leave the next wake-up where it was; only a change re-arms the timer.
-                    let wake = queue.nextWake(now: now)
-                    if case .timer = event { timerWake = nil }
-                    if wake != timerWake {
-                        timer?.cancel()
-                        timerWake = wake
-                        if let wake {
-                            timer = Task {
-                                try? await Task.sleep(for: .milliseconds(max(1, wake - now)))
-                                if !Task.isCancelled { signal.yield(.timer) }
-                            }
+            var stopping = false
+            for await event in signals {
+                switch event {
+                case .committed(let head):
+                    cursor = (try? follow(from: cursor, to: head, into: &queue)) ?? cursor
+                case .timer:
+                    break
+                case .stop:
+                    stopping = true
+                case .answered(let id, let integration, let pause):
+                    queue.finish(id, integration: integration, now: clock(), pause: pause)
+                case .recorded(let deliveries):
+                    for delivery in deliveries where delivery.status.isOpen { queue.add(delivery, platform: platform(of: delivery)) }
+                }
+                if stopping {
+                    if queue.inFlightCount == 0 { break }
+                    continue
+                }
+                let now = clock()
+                for entry in queue.takeDue(now: now) { attempt(entry, signal, recorder) }
+                // Most signals leave the next wake-up where it was; only a change re-arms the timer.
+                let wake = queue.nextWake(now: now)
+                if case .timer = event { timerWake = nil }
+                if wake != timerWake {
+                    timer?.cancel()
+                    timerWake = wake
+                    if let wake {
+                        timer = Task {
+                            try? await Task.sleep(for: .milliseconds(max(1, wake - now)))
+                            if !Task.isCancelled { signal.yield(.timer) }
                         }
                     }
                 }
-                timer?.cancel()
             }
+            timer?.cancel()
+            signal.finish()
         } onGracefulShutdown: { [self] in
             stop()
         }
+        // The log closes after `run` returns: the last outcomes must be in it by then.
+        await recorder.waitUntilIdle()
         await sender.shutdown()
         logger.info("delivery reactor stopped")
     }
 
-    /// Applies what was committed since `cursor` to the queue; returns the new cursor.
-    private func follow(from cursor: LogPosition, into queue: inout DeliveryQueue) throws -> LogPosition {
+    /// Applies what was committed after `cursor` up to `head` to the queue; returns the new cursor.
+    private func follow(from cursor: LogPosition, to head: LogPosition, into queue: inout DeliveryQueue) throws -> LogPosition {
         var position = cursor
-        while true {
-            let page = try store.events(from: position + 1, limit: 1_000)
-            guard let last = page.last else { return position }
+        while position < head {
             // Attempts are requeued by their own completion; only these change the queue.
-            for event in page where Self.queueChanges.contains(event.type) {
+            let page = try store.events(after: position, through: head, types: Self.queueChanges, limit: 1_000)
+            for event in page {
                 if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
                     // The event says all the queue needs: no read of the view, and the payloads are at hand.
                     for delivery in publication.deliveries(recordedAt: event.recordedAt) {
@@ -131,11 +140,12 @@ public final class DeliveryReactor: Service, Sendable {
                 case .cancelled:
                     queue.remove(id)
                 case .attempted:
-                    break  // the attempt's own completion requeues it
+                    break
                 }
             }
-            position = last.position
+            position = page.count < 1_000 ? head : page[page.count - 1].position
         }
+        return position
     }
 
     /// An event's payload for a platform: the same for every integration of that platform, so an
@@ -149,17 +159,17 @@ public final class DeliveryReactor: Service, Sendable {
         return body
     }
 
-    static let queueChanges: Set<String> = [Publication.typeName, "DeliveryRetryRequested", "DeliveryCancelled"]
+    static let queueChanges = [Publication.typeName, "DeliveryRetryRequested", "DeliveryCancelled"]
 
     private func platform(of delivery: Delivery) -> Platform {
         store.integrations?.integration(delivery.integrationID)?.platform ?? .custom
     }
 
-    /// Formats and sends one attempt, then records its outcome. The endpoint's slot is freed as soon
-    /// as it has answered, not when the outcome is durable: a commit's fsync would otherwise hold
-    /// every slot for its length. (The log is closed only after the writer has drained, so an
-    /// outcome still being recorded at shutdown is not lost.)
-    private func attempt(_ entry: DeliveryQueue.Entry, _ signal: AsyncStream<Signal>.Continuation) async {
+    /// Formats and sends one attempt, then records its outcome; everything after the send happens in
+    /// callbacks, with no task of its own. The endpoint's slot is freed as soon as it has answered,
+    /// not when the outcome is durable: a commit's fsync would otherwise hold every slot for its
+    /// length.
+    private func attempt(_ entry: DeliveryQueue.Entry, _ signal: AsyncStream<Signal>.Continuation, _ recorder: AttemptRecorder) {
         let body: [UInt8]?
         let integration = store.integrations?.integration(entry.integrationID)
         do {
@@ -175,58 +185,54 @@ public final class DeliveryReactor: Service, Sendable {
             return
         }
         let startedAt = clock()
-        let result = await sender.send(url: integration.url, body: body, id: entry.id.rawValue,
-                                       signingSecret: integration.signingSecret)
-        signal.yield(.answered(entry.id, entry.integrationID, pause: result.pause))
-        logger.debug("attempt", metadata: [
-            "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
-            "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
-        ])
-        commands.recordAttempt(entry.id, result: result, startedAt: startedAt) { [logger] outcome in
-            switch outcome {
-            case .success(let delivery):
-                signal.yield(.recorded(delivery))
-            case .failure(let error):
-                logger.error("could not record a delivery attempt", metadata: ["delivery": "\(entry.id)", "error": "\(error)"])
+        sender.submit(url: integration.url, body: body, id: entry.id.rawValue, signingSecret: integration.signingSecret)
+            .whenSuccess { [self] result in
+                signal.yield(.answered(entry.id, entry.integrationID, pause: result.pause))
+                logger.debug("attempt", metadata: [
+                    "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
+                    "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
+                ])
+                recorder.record(.init(id: entry.id, result: result, startedAt: startedAt))
             }
-        }
     }
 }
 
 
-/// Recently published events and their payloads by platform. Small and bounded: it only has to
-/// outlive one event's fan-out; an older event is read back from the publications view.
+/// Recently published events and their payloads by platform, oldest out first. Deliveries are
+/// mostly attempted in the order they were published, so this spares a read of the publications
+/// view for all but a backlog longer than `capacity` events; the view has the rest.
 final class BodyCache: Sendable {
     private struct Entry {
         let event: PublishedEvent
         var bodies: [Platform: [UInt8]] = [:]
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-    static let capacity = 1_024
+    private let entries = Mutex<(byID: [String: Entry], order: Deque<String>)>(([:], []))
+    static let capacity = 8_192
 
     func get(_ eventID: String, _ platform: Platform) -> (event: PublishedEvent?, body: [UInt8]?) {
         entries.withLock { entries in
-            guard let entry = entries[eventID] else { return (nil, nil) }
+            guard let entry = entries.byID[eventID] else { return (nil, nil) }
             return (entry.event, entry.bodies[platform])
         }
     }
 
     func keep(_ event: PublishedEvent) {
         entries.withLock { entries in
-            if entries[event.eventID] == nil { Self.insert(Entry(event: event), into: &entries) }
+            if entries.byID[event.eventID] == nil { Self.insert(Entry(event: event), into: &entries) }
         }
     }
 
     func set(_ event: PublishedEvent, _ platform: Platform, _ body: [UInt8]) {
         entries.withLock { entries in
-            if entries[event.eventID] == nil { Self.insert(Entry(event: event), into: &entries) }
-            entries[event.eventID]?.bodies[platform] = body
+            if entries.byID[event.eventID] == nil { Self.insert(Entry(event: event), into: &entries) }
+            entries.byID[event.eventID]?.bodies[platform] = body
         }
     }
 
-    private static func insert(_ entry: Entry, into entries: inout [String: Entry]) {
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[entry.event.eventID] = entry
+    private static func insert(_ entry: Entry, into entries: inout (byID: [String: Entry], order: Deque<String>)) {
+        if entries.order.count >= capacity, let oldest = entries.order.popFirst() { entries.byID.removeValue(forKey: oldest) }
+        entries.byID[entry.event.eventID] = entry
+        entries.order.append(entry.event.eventID)
     }
 }

@@ -78,20 +78,31 @@ public final class WebhookSender: Sendable {
 
     /// One delivery attempt. `id` is the delivery id, sent as `webhook-id` on every retry.
     public func send(url: String, body: [UInt8], id: String, signingSecret: String, now: Date = Date()) async -> AttemptResult {
+        // The future never fails: every error is an attempt's result.
+        (try? await submit(url: url, body: body, id: id, signingSecret: signingSecret, now: now).get())
+            ?? AttemptResult(httpStatus: nil, error: "cancelled", duration: .zero)
+    }
+
+    /// The same, as a future that completes on the host's event loop: the reactor's attempts need no
+    /// task of their own. It never fails; an error is the attempt's result.
+    public func submit(url: String, body: [UInt8], id: String, signingSecret: String, now: Date = Date()) -> EventLoopFuture<AttemptResult> {
         let started = ContinuousClock.now
         let deadline = NIODeadline.now() + .milliseconds(settings.attemptTimeout.milliseconds)
-        func failure(_ message: String) -> AttemptResult {
+        let failure = { @Sendable (message: String) in
             AttemptResult(httpStatus: nil, error: message, duration: ContinuousClock.now - started)
         }
-        guard let parsed = parse(url) else { return failure("the webhook URL is no longer valid") }
-        let request = makeRequest(parsed, body: body, id: id, signingSecret: signingSecret, now: now)
-        do {
-            let connections = try await connections(for: parsed, deadline: deadline)
-            let response = try await connections.execute(request, timeout: deadline - .now()).get()
-            return result(of: response, now: now, started: started)
-        } catch {
-            return failure(Self.describe(error))
+        guard let parsed = parse(url) else {
+            return group.any().makeSucceededFuture(failure("the webhook URL is no longer valid"))
         }
+        let request = makeRequest(parsed, body: body, id: id, signingSecret: signingSecret, now: now)
+        let exchange = { @Sendable (connections: HostConnections) in
+            connections.execute(request, timeout: deadline - .now()).map { self.result(of: $0, now: now, started: started) }
+        }
+        let attempt = switch connections(for: parsed) {
+        case .ready(let connections): exchange(connections)
+        case .pending(let lookup): within(deadline, lookup).flatMap(exchange)
+        }
+        return attempt.recover { failure(Self.describe($0)) }
     }
 
     private func makeRequest(_ url: WebhookURL, body: [UInt8], id: String, signingSecret: String, now: Date) -> HTTPSRequest {
@@ -134,32 +145,27 @@ public final class WebhookSender: Sendable {
         return parsed
     }
 
+    private enum Lookup {
+        case ready(HostConnections)
+        case pending(EventLoopFuture<HostConnections>)
+    }
+
     /// The connections of the URL's host and port, which go only to a checked address.
-    private func connections(for url: WebhookURL, deadline: NIODeadline) async throws -> HostConnections {
+    private func connections(for url: WebhookURL) -> Lookup {
         let key = "\(url.host):\(url.port ?? 443)"
         let now = ContinuousClock.now
-        enum Lookup {
-            case ready(HostConnections)
-            case pending(EventLoopFuture<HostConnections>)
-            case started(EventLoopFuture<HostConnections>, replacing: EventLoopFuture<HostConnections>?)
-        }
-        let lookup = hosts.withLock { hosts -> Lookup in
+        let (lookup, replaced) = hosts.withLock { hosts -> (Lookup, EventLoopFuture<HostConnections>??) in
             if let cached = hosts[key], cached.pinnedUntil > now {
-                return cached.ready.map { .ready($0) } ?? .pending(cached.connections)
+                return (cached.ready.map { .ready($0) } ?? .pending(cached.connections), nil)
             }
             let connections = pinnedConnections(for: url)
             let old = hosts[key]?.connections
             hosts[key] = PinnedHost(connections: connections, pinnedUntil: now + settings.pinLifetime)
-            return .started(connections, replacing: old)
+            return (.pending(connections), .some(old))
         }
-        switch lookup {
-        case .ready(let connections):
-            return connections
-        case .pending(let connections):
-            return try await within(deadline, connections)
-        case .started(let connections, let replaced):
+        if case .some(let old) = replaced, case .pending(let connections) = lookup {
             // Attempts still running on the old pin finish there; its connections close as they come free.
-            replaced?.whenSuccess { $0.drain() }
+            old?.whenSuccess { $0.drain() }
             connections.whenComplete { result in
                 self.hosts.withLock { hosts in
                     guard hosts[key]?.connections === connections else { return }
@@ -170,8 +176,8 @@ public final class WebhookSender: Sendable {
                     }
                 }
             }
-            return try await within(deadline, connections)
         }
+        return lookup
     }
 
     private func pinnedConnections(for url: WebhookURL) -> EventLoopFuture<HostConnections> {
@@ -204,7 +210,7 @@ public final class WebhookSender: Sendable {
     }
 
     /// `future`, or a timeout error if it has not succeeded by `deadline`.
-    private func within<T: Sendable>(_ deadline: NIODeadline, _ future: EventLoopFuture<T>) async throws -> T {
+    private func within<T: Sendable>(_ deadline: NIODeadline, _ future: EventLoopFuture<T>) -> EventLoopFuture<T> {
         let promise = future.eventLoop.makePromise(of: T.self)
         let timeout = future.eventLoop.scheduleTask(deadline: deadline) {
             promise.fail(SendError("timed out after \(self.settings.attemptTimeout.milliseconds) ms"))
@@ -213,7 +219,7 @@ public final class WebhookSender: Sendable {
             timeout.cancel()
             promise.completeWith(result)
         }
-        return try await promise.futureResult.get()
+        return promise.futureResult
     }
 
     /// `webhook-signature` of the Standard Webhooks spec, when there is a secret.

@@ -27,7 +27,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Measure an already running heraldd on this socket instead of starting one (for profiling).")
     var socket: String?
 
-    @Option(help: "What to measure: rpc, deliveries, replay or all.")
+    @Option(help: "What to measure: rpc, deliveries, replay or all; or send, the delivery rate alone.")
     var suite: String = "all"
 
     @Option(help: "Events in the replay measurement.")
@@ -45,10 +45,10 @@ struct Bench: AsyncParsableCommand {
         let heraldd = self.heraldd ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("heraldd").path
         let deliveries = DeliveryBench(heraldd: heraldd, seconds: seconds, progress: progress)
         if suite == "all" || suite == "rpc" { sections.append(try await rpc(levels: levels, directory: directory, duration: duration)) }
-        if suite == "all" || suite == "deliveries" {
+        if suite == "all" || suite == "deliveries" || suite == "send" {
             let path = "\(directory)/deliveries"
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-            sections.append(try await deliveries.run(in: path))
+            sections.append(try await deliveries.run(in: path, publishing: suite != "send"))
         }
         if suite == "all" || suite == "replay" { sections.append(try await deliveries.replay(in: directory, events: replayEvents)) }
         let table = sections.joined(separator: "\n\n")

@@ -17,18 +17,23 @@ struct DeliveryBench: Sendable {
         var lines: [String] = []
     }
 
-    func run(in directory: String) async throws -> String {
+    func run(in directory: String, publishing: Bool = true) async throws -> String {
         let certificates = try TestCertificates.make(in: directory)
         let receiver = try await HTTPSReceiver(certificates: certificates, recordsRequests: false)
         defer { Task { await receiver.shutdown() } }
+        var out = ["| measurement | figure | baseline | ratio |", "|---|---:|---:|---:|"]
+        out.append(try await deliveryRate(in: directory, certificates: certificates, receiver: receiver))
+        if publishing { out += try await publishRates(in: directory, certificates: certificates, receiver: receiver) }
+        return out.joined(separator: "\n")
+    }
+
+    /// Delivery throughput: 8 custom integrations (8 attempts in flight each, so up to 64 at once
+    /// over at most 16 keep-alive connections), one event fanned out to all 8, many events; and wrk
+    /// against the same receiver with the same body.
+    private func deliveryRate(in directory: String, certificates: TestCertificates, receiver: HTTPSReceiver) async throws -> String {
         let daemon = try await startDaemon(directory, certificates: certificates)
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() } }
         let client = try await HeraldClient.connect(socketPath: "\(directory)/herald.sock")
-
-        var out = ["| measurement | figure | baseline | ratio |", "|---|---:|---:|---:|"]
-
-        // Delivery throughput: 8 custom integrations (8 attempts in flight each, so up to 64 at once
-        // over at most 16 keep-alive connections), one event fanned out to all 8, many events.
         progress("deliveries to a local HTTPS receiver")
         var integrations: [String] = []
         for n in 0..<8 {
@@ -46,19 +51,20 @@ struct DeliveryBench: Sendable {
         let deliveryRate = Double(receiver.requestCount) / (ContinuousClock.now - started).seconds
         let connections = receiver.connections
         let body = receiver.firstRequest?.text ?? "{}"
+        await client.close()
 
         progress("wrk against the same receiver")
         let wrkRate = try wrk(url: receiver.url("/hook/0"), body: body, connections: 16, seconds: Int(max(2, seconds)))
-        out.append(String(format: "| deliveries/s to a local HTTPS receiver (%d deliveries, %d TCP connections) | %.0f | wrk, 16 connections: %.0f | %.2f× |",
-                          expected, connections, deliveryRate, wrkRate, deliveryRate / wrkRate))
+        return String(format: "| deliveries/s to a local HTTPS receiver (%d deliveries, %d TCP connections) | %.0f | wrk, 16 connections: %.0f | %.2f× |",
+                      expected, connections, deliveryRate, wrkRate, deliveryRate / wrkRate)
+    }
 
-        kill(daemon.processIdentifier, SIGTERM)
-        daemon.waitUntilExit()
-
-        // Publish throughput with fan-out to 1 and to 10 integrations, each on a fresh daemon so that
-        // no earlier backlog competes: to custom endpoints that this daemon delivers to unpaced as
-        // fast as it can meanwhile, and to Slack webhooks paced to about one message a second each,
-        // which measures the publish path itself.
+    /// Publish throughput with fan-out to 1 and to 10 integrations, each on a fresh daemon so that
+    /// no earlier backlog competes: to custom endpoints that this daemon delivers to unpaced as
+    /// fast as it can meanwhile, and to Slack webhooks paced to about one message a second each,
+    /// which measures the publish path itself.
+    private func publishRates(in directory: String, certificates: TestCertificates, receiver: HTTPSReceiver) async throws -> [String] {
+        var out: [String] = []
         for (platform, pacing) in [("custom", "off"), ("slack", "standard")] {
             for fanOut in [1, 10] {
                 progress("publish with fan-out to \(fanOut), \(platform), pacing \(pacing)")
@@ -75,7 +81,7 @@ struct DeliveryBench: Sendable {
                                   fanOut, label, rate))
             }
         }
-        return out.joined(separator: "\n")
+        return out
     }
 
     /// Rebuilding every view from a million events, against a raw scan of the same table.

@@ -151,6 +151,11 @@ public final class EventStore: Sendable {
         try read { try LogQueries.events($0, from: max(position, 1), limit: limit) }
     }
 
+    /// Events of the given types after `position` up to `head`, at most `limit` of them.
+    public func events(after position: LogPosition, through head: LogPosition, types: [String], limit: Int) throws -> [RecordedEvent] {
+        try read { try LogQueries.events($0, after: position, through: head, types: types, limit: limit) }
+    }
+
     public func head() throws -> LogPosition {
         try read { try LogQueries.head($0) }
     }

@@ -44,6 +44,23 @@ enum LogQueries {
         }
     }
 
+    /// Events of the given types in (`position`, `head`], in order: a follower skips the rest in SQLite.
+    static func events(_ db: SQLiteConnection, after position: LogPosition, through head: LogPosition, types: [String],
+                       limit: Int) throws -> [RecordedEvent] {
+        let placeholders = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        return try db.rows(
+            """
+            SELECT position, stream, version, type, data, recorded_at FROM events
+            WHERE position > ? AND position <= ? AND type IN (\(placeholders)) ORDER BY position LIMIT ?
+            """,
+            [.integer(Int64(position)), .integer(Int64(head))] + types.map { .text($0) } + [.integer(Int64(limit))]
+        ) { row in
+            RecordedEvent(
+                position: LogPosition(row.int64(0)), stream: row.string(1), version: UInt64(row.int64(2)),
+                type: row.string(3), payload: row.blob(4), recordedAt: row.int64(5))
+        }
+    }
+
     static func head(_ db: SQLiteConnection) throws -> LogPosition {
         LogPosition(try db.scalar("SELECT max(position) FROM events") ?? 0)
     }
