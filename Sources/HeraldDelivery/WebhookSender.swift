@@ -14,8 +14,8 @@ import Synchronization
 /// (unless `--allow-host` exempts it), and each connection goes to a checked address while TLS
 /// still verifies the hostname, so a second DNS answer can't steer it elsewhere.
 ///
-/// Connections are kept alive and shared per host (`HostConnections`); an attempt runs on its host's
-/// event loop from request to response, with no task or thread hop of its own.
+/// Connections are kept alive and shared per host (`HostConnections`), all on one event loop, the
+/// reactor's: an attempt runs there from request to response, with no task or thread hop of its own.
 public final class WebhookSender: Sendable {
     public struct Settings: Sendable {
         public var attemptTimeout: Duration = .seconds(10)
@@ -33,7 +33,8 @@ public final class WebhookSender: Sendable {
     public static let snippetLimit = 512
 
     let settings: Settings
-    let group: any EventLoopGroup
+    /// Where every connection, and every attempt's answer, lives.
+    public let eventLoop: any EventLoop
     let threadPool: NIOThreadPool
     private let tls: NIOSSLContext
     /// Each host's connections, pinned to a checked address until `pinnedUntil`. Making them is a
@@ -46,13 +47,14 @@ public final class WebhookSender: Sendable {
         var ready: HostConnections?
         let pinnedUntil: ContinuousClock.Instant
     }
+    private let signingKeys = Mutex<[String: [UInt8]]>([:])
     /// Parsed webhook URLs, so that an attempt doesn't parse the same URL again.
     private let parsedURLs = Mutex<[String: WebhookURL]>([:])
 
     /// Throws when `caFile` can't be read as PEM certificates.
-    public init(settings: Settings, group: any EventLoopGroup, threadPool: NIOThreadPool) throws {
+    public init(settings: Settings, eventLoop: any EventLoop, threadPool: NIOThreadPool) throws {
         self.settings = settings
-        self.group = group
+        self.eventLoop = eventLoop
         self.threadPool = threadPool
         var tls = TLSConfiguration.makeClientConfiguration()
         // A connection given up on needn't wait long for the peer's close_notify.
@@ -92,7 +94,7 @@ public final class WebhookSender: Sendable {
             AttemptResult(httpStatus: nil, error: message, duration: ContinuousClock.now - started)
         }
         guard let parsed = parse(url) else {
-            return group.any().makeSucceededFuture(failure("the webhook URL is no longer valid"))
+            return eventLoop.makeSucceededFuture(failure("the webhook URL is no longer valid"))
         }
         let request = makeRequest(parsed, body: body, id: id, signingSecret: signingSecret, now: now)
         let exchange = { @Sendable (connections: HostConnections) in
@@ -116,8 +118,8 @@ public final class WebhookSender: Sendable {
         headers.add(name: "content-length", value: String(body.count))
         headers.add(name: "webhook-id", value: id)
         headers.add(name: "webhook-timestamp", value: timestamp)
-        if let signature = Self.signature(secret: signingSecret, id: id, timestamp: timestamp, body: body) {
-            headers.add(name: "webhook-signature", value: signature)
+        if let key = signingKey(signingSecret) {
+            headers.add(name: "webhook-signature", value: Self.signature(key: key, id: id, timestamp: timestamp, body: body))
         }
         return HTTPSRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: url.target, headers: headers),
                             body: ByteBuffer(bytes: body))
@@ -181,14 +183,13 @@ public final class WebhookSender: Sendable {
     }
 
     private func pinnedConnections(for url: WebhookURL) -> EventLoopFuture<HostConnections> {
-        let eventLoop = group.next()
         let host = url.host
         let lookup: EventLoopFuture<[IPAddress]> = if let literal = IPAddress(literal: host) {
             eventLoop.makeSucceededFuture([literal])
         } else {
             threadPool.runIfActive(eventLoop: eventLoop) { HostLookup.resolve(host) }
         }
-        let (tls, allowListed, port) = (self.tls, url.isAllowListed, url.port ?? 443)
+        let (tls, allowListed, port, eventLoop) = (self.tls, url.isAllowListed, url.port ?? 443, self.eventLoop)
         var connectionSettings = HostConnections.Settings()
         connectionSettings.maximumConnections = settings.maximumConnectionsPerHost
         connectionSettings.connectTimeout = .milliseconds(settings.attemptTimeout.milliseconds)
@@ -224,10 +225,26 @@ public final class WebhookSender: Sendable {
 
     /// `webhook-signature` of the Standard Webhooks spec, when there is a secret.
     public static func signature(secret: String, id: String, timestamp: String, body: [UInt8]) -> String? {
-        guard let key = SigningSecret.key(secret) else { return nil }
-        let signed = Array("\(id).\(timestamp).".utf8) + body
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))
-        return "v1," + Data(mac).base64EncodedString()
+        SigningSecret.key(secret).map { signature(key: SymmetricKey(data: $0), id: id, timestamp: timestamp, body: body) }
+    }
+
+    static func signature(key: SymmetricKey, id: String, timestamp: String, body: [UInt8]) -> String {
+        var mac = HMAC<SHA256>(key: key)
+        mac.update(data: Array("\(id).\(timestamp).".utf8))
+        mac.update(data: body)
+        return "v1," + Data(mac.finalize()).base64EncodedString()
+    }
+
+    /// A secret's key, decoded once: every attempt to a custom endpoint signs with it.
+    private func signingKey(_ secret: String) -> SymmetricKey? {
+        if secret.isEmpty { return nil }
+        if let bytes = signingKeys.withLock({ $0[secret] }) { return SymmetricKey(data: bytes) }
+        guard let bytes = SigningSecret.key(secret) else { return nil }
+        signingKeys.withLock { keys in
+            if keys.count >= 10_000 { keys.removeAll() }
+            keys[secret] = bytes
+        }
+        return SymmetricKey(data: bytes)
     }
 
     /// `Retry-After` (seconds or an HTTP date), or the `retry_after` seconds of Discord's 429 body.

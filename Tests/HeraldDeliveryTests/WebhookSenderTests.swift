@@ -108,7 +108,7 @@ import TestSupport
         var settings = WebhookSender.Settings()
         settings.caFile = "/nonexistent/ca.pem"
         #expect {
-            try WebhookSender(settings: settings, group: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton)
+            try WebhookSender(settings: settings, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), threadPool: .singleton)
         } throws: { "\($0)".contains("cannot read the CA file /nonexistent/ca.pem") }
     }
 
@@ -127,7 +127,7 @@ import TestSupport
         settings.allowList = try HostAllowList(["localhost"])
         settings.attemptTimeout = timeout
         settings.maximumConnectionsPerHost = connections
-        let sender = try WebhookSender(settings: settings, group: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton)
+        let sender = try WebhookSender(settings: settings, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), threadPool: .singleton)
         do {
             try await body(sender, receiver)
         } catch {

@@ -41,22 +41,32 @@ struct DeliveryBench: Sendable {
                 projectId: "bench-deliver", platform: "custom", name: "r\(n)", url: receiver.url("/hook/\(n)"),
                 events: ["test_case.created"])).integration.id)
         }
-        let events = Int(2_000 * seconds / 3)
+        let events = max(4_000, Int(2_000 * seconds / 3))
         let started = ContinuousClock.now
         try await publishMany(client, project: "bench-deliver", count: events, callers: 16)
+        // From here on the daemon only delivers, as wrk only posts: the figure the target is about.
+        // The whole run, publishing included, is reported beside it.
+        let published = ContinuousClock.now
+        let deliveredBefore = receiver.requestCount
         let expected = events * integrations.count
         while receiver.requestCount < expected, ContinuousClock.now - started < .seconds(300) {
-            try await Task.sleep(for: .milliseconds(5))
+            try await Task.sleep(for: .milliseconds(2))
         }
-        let deliveryRate = Double(receiver.requestCount) / (ContinuousClock.now - started).seconds
+        let finished = ContinuousClock.now
+        let overallRate = Double(receiver.requestCount) / (finished - started).seconds
+        let deliveryRate = Double(receiver.requestCount - deliveredBefore) / (finished - published).seconds
         let connections = receiver.connections
         let body = receiver.firstRequest?.text ?? "{}"
         await client.close()
 
         progress("wrk against the same receiver")
         let wrkRate = try wrk(url: receiver.url("/hook/0"), body: body, connections: 16, seconds: Int(max(2, seconds)))
-        return String(format: "| deliveries/s to a local HTTPS receiver (%d deliveries, %d TCP connections) | %.0f | wrk, 16 connections: %.0f | %.2f× |",
-                      expected, connections, deliveryRate, wrkRate, deliveryRate / wrkRate)
+        return [
+            String(format: "| deliveries/s to a local HTTPS receiver, once all %d events are published (%d deliveries, %d TCP connections) | %.0f | wrk, 16 connections: %.0f | %.2f× |",
+                   events, expected, connections, deliveryRate, wrkRate, deliveryRate / wrkRate),
+            String(format: "| deliveries/s over the whole run, publishing them included | %.0f | wrk, 16 connections: %.0f | %.2f× |",
+                   overallRate, wrkRate, overallRate / wrkRate),
+        ].joined(separator: "\n")
     }
 
     /// Publish throughput with fan-out to 1 and to 10 integrations, each on a fresh daemon so that

@@ -103,7 +103,8 @@ final class HostConnections: @unchecked Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
-                    try pipeline.addHTTPClientHandlers()
+                    // Every header is ours and made of checked parts; NIO needn't check each again.
+                    try pipeline.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try pipeline.addHandler(IdleStateHandler(allTimeout: settings.idleTimeout))
                     try pipeline.addHandler(ExchangeHandler(responseLimit: settings.responseLimit))
                 }

@@ -52,13 +52,16 @@ public final class HeraldDaemon: Service {
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        // Deliveries have a loop of their own: the reactor reads the log there, which must not hold
+        // up calls on the socket.
+        let deliveryGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let tracker = CallTracker()
         let deliveries = DeliveryCommands(store: store, decider: DeliveryDecider(policy: configuration.retryPolicy))
         var senderSettings = WebhookSender.Settings()
         senderSettings.attemptTimeout = configuration.retryPolicy.attemptTimeout
         senderSettings.caFile = configuration.caFile
         senderSettings.allowList = configuration.allowList
-        let sender = try WebhookSender(settings: senderSettings, group: group, threadPool: threadPool)
+        let sender = try WebhookSender(settings: senderSettings, eventLoop: deliveryGroup.next(), threadPool: threadPool)
         var reactorSettings = DeliveryReactor.Settings()
         reactorSettings.maximumConcurrentAttempts = configuration.maximumConcurrentDeliveries
         reactorSettings.pacing = configuration.pacing
@@ -93,6 +96,7 @@ public final class HeraldDaemon: Service {
         } catch {
             store.close()
             try? await group.shutdownGracefully()
+            try? await deliveryGroup.shutdownGracefully()
             try? await threadPool.shutdownGracefully()
             throw error
         }
@@ -121,6 +125,7 @@ public final class HeraldDaemon: Service {
         store.close()
         unlink(configuration.socketPath)
         try? await group.shutdownGracefully()
+        try? await deliveryGroup.shutdownGracefully()
         try? await threadPool.shutdownGracefully()
         logger.info("stopped", metadata: ["unfinished_calls": "\(tracker.openCalls)"])
     }

@@ -3,7 +3,8 @@ import HeraldStore
 import HeraldWire
 import NIOCore
 
-/// Serves WatchDeliveries: after each commit, the new state of every delivery it changed.
+/// Serves WatchDeliveries: after each commit, the new state of every delivery it changed (new ones
+/// as pending; others as the view has them by then, which may already be a later state).
 struct DeliveryWatcher: Sendable {
     let store: EventStore
     let call: ServerCall
@@ -19,21 +20,20 @@ struct DeliveryWatcher: Sendable {
                     guard let last = page.last else { break }
                     var written: EventLoopFuture<Void>?
                     for event in page {
-                        // A publication makes its deliveries; a delivery's stream holds the rest.
-                        let changed: [DeliveryID] = if event.stream.hasPrefix("delivery-") {
-                            [DeliveryID(String(event.stream.dropFirst("delivery-".count)))]
-                        } else if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
-                            publication.targets.filter { integrationID == nil || $0.integrationID.rawValue == integrationID }
-                                .map(\.deliveryID)
-                        } else {
-                            []
+                        if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
+                            // New deliveries as the fan-out made them: pending, however soon they are attempted.
+                            for delivery in publication.deliveries(recordedAt: event.recordedAt)
+                            where integrationID == nil || delivery.integrationID.rawValue == integrationID {
+                                written = call.stream(V1.Delivery(delivery))
+                            }
+                            continue
                         }
-                        for id in changed {
-                            guard let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }),
-                                  integrationID == nil || delivery.integrationID.rawValue == integrationID
-                            else { continue }
-                            written = call.stream(V1.Delivery(delivery))
-                        }
+                        guard event.stream.hasPrefix("delivery-") else { continue }
+                        let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
+                        guard let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }),
+                              integrationID == nil || delivery.integrationID.rawValue == integrationID
+                        else { continue }
+                        written = call.stream(V1.Delivery(delivery))
                     }
                     try await written?.get()
                     cursor = last.position

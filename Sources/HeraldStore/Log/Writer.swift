@@ -79,6 +79,9 @@ final class Writer: @unchecked Sendable {
 
     /// Lets in-memory projections catch up with what was just committed, before anyone is answered.
     func refresh(_ streams: [String: Set<String>]?) {
+        // One read transaction for all of it: each statement on its own would take and release
+        // SQLite's file locks again.
+        try? db.run("BEGIN")
         for projection in projections {
             do {
                 try projection.didCommit(streams: streams, in: db)
@@ -86,6 +89,7 @@ final class Writer: @unchecked Sendable {
                 logger.error("projection refresh failed", metadata: ["projection": "\(projection.name)", "error": "\(error)"])
             }
         }
+        try? db.run("COMMIT")
     }
 
     private func nextBatch() -> [PendingWrite]? {
