@@ -1,48 +1,57 @@
 import HeraldCore
 import Logging
+import NIOCore
 import Synchronization
 
-/// Gathers attempts' outcomes and records them in as few writes as it can: while one write is on
-/// its way, the outcomes that come in wait and go together in the next. At a few thousand
-/// deliveries a second this spares the writer a savepoint, a queued write and a wake-up per attempt.
+/// Gathers attempts' outcomes and records them in as few writes as it can: the outcomes that come
+/// in over `gathering` (or while a write is on its way) go together in the next write. Nobody waits
+/// on a recorded outcome but a failed delivery's retry, minutes away, so a few milliseconds cost
+/// nothing; fewer, larger writes spare the writer a commit and its fsync for every few attempts.
 final class AttemptRecorder: Sendable {
     private let commands: DeliveryCommands
     private let logger: Logger
+    private let eventLoop: any EventLoop
+    private let gathering: TimeAmount
     private let recorded: @Sendable ([Delivery]) -> Void
-    private let state = Mutex<(pending: [DeliveryCommands.Outcome], writing: Bool)>(([], false))
+    /// `busy` while a write is scheduled or on its way.
+    private let state = Mutex<(pending: [DeliveryCommands.Outcome], busy: Bool)>(([], false))
 
     /// `recorded` hears of each write's deliveries, as the log now has them.
-    init(commands: DeliveryCommands, logger: Logger, recorded: @escaping @Sendable ([Delivery]) -> Void) {
+    init(commands: DeliveryCommands, logger: Logger, eventLoop: any EventLoop, gathering: TimeAmount = .milliseconds(2),
+         recorded: @escaping @Sendable ([Delivery]) -> Void) {
         self.commands = commands
         self.logger = logger
+        self.eventLoop = eventLoop
+        self.gathering = gathering
         self.recorded = recorded
     }
 
     func record(_ outcome: DeliveryCommands.Outcome) {
-        let startWrite = state.withLock { state in
+        let schedule = state.withLock { state in
             state.pending.append(outcome)
-            guard !state.writing else { return false }
-            state.writing = true
+            guard !state.busy else { return false }
+            state.busy = true
             return true
         }
-        if startWrite { writeNext() }
+        if schedule { scheduleWrite() }
     }
 
     /// Returns once every outcome handed in is in the log (or failed to get there).
     func waitUntilIdle() async {
-        while state.withLock({ $0.writing || !$0.pending.isEmpty }) {
+        while state.withLock({ $0.busy || !$0.pending.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(2))
         }
     }
 
-    private func writeNext() {
+    private func scheduleWrite() {
+        eventLoop.scheduleTask(in: gathering) { self.write() }
+    }
+
+    private func write() {
         let batch = state.withLock { state in
-            let batch = state.pending
-            state.pending.removeAll(keepingCapacity: true)
-            if batch.isEmpty { state.writing = false }
-            return batch
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
         }
-        guard !batch.isEmpty else { return }
         commands.recordAttempts(batch) { [self] result in
             switch result {
             case .success(let deliveries):
@@ -53,7 +62,11 @@ final class AttemptRecorder: Sendable {
                     "deliveries": "\(batch.map(\.id.rawValue).joined(separator: ","))", "error": "\(error)",
                 ])
             }
-            writeNext()
+            let more = state.withLock { state in
+                state.busy = !state.pending.isEmpty
+                return state.busy
+            }
+            if more { scheduleWrite() }
         }
     }
 }

@@ -17,16 +17,21 @@ struct DeliveryQueue {
         let platform: Platform
     }
 
+    /// Ties on the due time go in the order they were added (a number, not the id: comparing ids
+    /// showed in profiles, since a whole fan-out falls due at once).
     private struct Due: Comparable {
         let dueAt: Int64
-        let id: String
-        static func < (a: Due, b: Due) -> Bool { (a.dueAt, a.id) < (b.dueAt, b.id) }
+        let order: UInt64
+        let id: DeliveryID
+        static func < (a: Due, b: Due) -> Bool { (a.dueAt, a.order) < (b.dueAt, b.order) }
+        static func == (a: Due, b: Due) -> Bool { (a.dueAt, a.order) == (b.dueAt, b.order) }
     }
 
     let pacing: Pacing
     let limit: Int
     private var waiting: [DeliveryID: Entry] = [:]
     private var heap = Heap<Due>()
+    private var added: UInt64 = 0
     private var parked: [IntegrationID: Deque<Entry>] = [:]
     private var inFlight: [IntegrationID: Int] = [:]
     private var inFlightIDs: Set<DeliveryID> = []
@@ -45,7 +50,8 @@ struct DeliveryQueue {
         let entry = Entry(id: delivery.id, integrationID: delivery.integrationID, eventID: delivery.eventID,
                           dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
         waiting[delivery.id] = entry
-        heap.insert(Due(dueAt: entry.dueAt, id: entry.id.rawValue))
+        added += 1
+        heap.insert(Due(dueAt: entry.dueAt, order: added, id: entry.id))
     }
 
     /// Forgets a delivery (it was cancelled); stale heap and line entries are skipped later.
@@ -69,7 +75,7 @@ struct DeliveryQueue {
         }
         while inFlightIDs.count < limit, let top = heap.min, top.dueAt <= now {
             _ = heap.popMin()
-            guard let entry = waiting[DeliveryID(top.id)], entry.dueAt == top.dueAt else { continue }
+            guard let entry = waiting[top.id], entry.dueAt == top.dueAt else { continue }
             if parked[entry.integrationID] == nil, canStart(entry.integrationID, entry.platform, now: now) {
                 start(entry, now: now)
                 started.append(entry)

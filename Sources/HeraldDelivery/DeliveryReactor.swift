@@ -55,7 +55,7 @@ public final class DeliveryReactor: Service, Sendable {
         defer { subscription.cancel() }
         let cursor = try store.head()
         let open = try store.read { try DeliveriesView.allOpen(in: $0) }
-        let recorder = AttemptRecorder(commands: commands, logger: logger) { deliveries in
+        let recorder = AttemptRecorder(commands: commands, logger: logger, eventLoop: eventLoop) { deliveries in
             eventLoop.execute { state.recorded(deliveries) }
         }
         try await eventLoop.submit { state.start(self, recorder: recorder, cursor: cursor, open: open) }.get()

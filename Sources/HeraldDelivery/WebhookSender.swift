@@ -25,6 +25,8 @@ public final class WebhookSender: Sendable {
         /// How long a host's checked address is reused before it is resolved again.
         public var pinLifetime: Duration = .seconds(60)
         public var maximumConnectionsPerHost = 16
+        /// An idle keep-alive connection is closed after this, before servers tire of it.
+        public var idleTimeout: Duration = .seconds(30)
 
         public init() {}
     }
@@ -47,7 +49,7 @@ public final class WebhookSender: Sendable {
         var ready: HostConnections?
         let pinnedUntil: ContinuousClock.Instant
     }
-    private let signingKeys = Mutex<[String: [UInt8]]>([:])
+    private let signers = Mutex<[String: KeyedHMAC]>([:])
     /// Parsed webhook URLs, so that an attempt doesn't parse the same URL again.
     private let parsedURLs = Mutex<[String: WebhookURL]>([:])
 
@@ -109,17 +111,16 @@ public final class WebhookSender: Sendable {
 
     private func makeRequest(_ url: WebhookURL, body: [UInt8], id: String, signingSecret: String, now: Date) -> HTTPSRequest {
         let timestamp = String(Int64(now.timeIntervalSince1970))
-        let host = url.host.contains(":") ? "[\(url.host)]" : url.host
         var headers = HTTPHeaders()
         headers.reserveCapacity(8)
-        headers.add(name: "host", value: url.port.map { $0 == 443 ? host : "\(host):\($0)" } ?? host)
+        headers.add(name: "host", value: url.hostHeader)
         headers.add(name: "user-agent", value: settings.userAgent)
         headers.add(name: "content-type", value: "application/json; charset=utf-8")
         headers.add(name: "content-length", value: String(body.count))
         headers.add(name: "webhook-id", value: id)
         headers.add(name: "webhook-timestamp", value: timestamp)
-        if let key = signingKey(signingSecret) {
-            headers.add(name: "webhook-signature", value: Self.signature(key: key, id: id, timestamp: timestamp, body: body))
+        if let mac = signer(signingSecret) {
+            headers.add(name: "webhook-signature", value: Self.signature(mac, id: id, timestamp: timestamp, body: body))
         }
         return HTTPSRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: url.target, headers: headers),
                             body: ByteBuffer(bytes: body))
@@ -194,6 +195,7 @@ public final class WebhookSender: Sendable {
         connectionSettings.maximumConnections = settings.maximumConnectionsPerHost
         connectionSettings.connectTimeout = .milliseconds(settings.attemptTimeout.milliseconds)
         connectionSettings.responseLimit = Self.responseLimit
+        connectionSettings.idleTimeout = .milliseconds(settings.idleTimeout.milliseconds)
         let settings = connectionSettings
         return lookup.flatMapThrowing { addresses in
             if !allowListed {
@@ -225,26 +227,34 @@ public final class WebhookSender: Sendable {
 
     /// `webhook-signature` of the Standard Webhooks spec, when there is a secret.
     public static func signature(secret: String, id: String, timestamp: String, body: [UInt8]) -> String? {
-        SigningSecret.key(secret).map { signature(key: SymmetricKey(data: $0), id: id, timestamp: timestamp, body: body) }
+        SigningSecret.key(secret).map { signature(HMAC(key: SymmetricKey(data: $0)), id: id, timestamp: timestamp, body: body) }
     }
 
-    static func signature(key: SymmetricKey, id: String, timestamp: String, body: [UInt8]) -> String {
-        var mac = HMAC<SHA256>(key: key)
+    /// Signs with `mac`, an HMAC keyed but not yet fed (a copy: it is a value).
+    static func signature(_ mac: HMAC<SHA256>, id: String, timestamp: String, body: [UInt8]) -> String {
+        var mac = mac
         mac.update(data: Array("\(id).\(timestamp).".utf8))
         mac.update(data: body)
         return "v1," + Data(mac.finalize()).base64EncodedString()
     }
 
-    /// A secret's key, decoded once: every attempt to a custom endpoint signs with it.
-    private func signingKey(_ secret: String) -> SymmetricKey? {
+    /// An HMAC keyed with the secret, made once per secret: keying hashes the key pads, which showed
+    /// in profiles of every attempt to a custom endpoint.
+    private func signer(_ secret: String) -> HMAC<SHA256>? {
         if secret.isEmpty { return nil }
-        if let bytes = signingKeys.withLock({ $0[secret] }) { return SymmetricKey(data: bytes) }
+        if let keyed = signers.withLock({ $0[secret] }) { return keyed.mac }
         guard let bytes = SigningSecret.key(secret) else { return nil }
-        signingKeys.withLock { keys in
-            if keys.count >= 10_000 { keys.removeAll() }
-            keys[secret] = bytes
+        let keyed = KeyedHMAC(mac: HMAC(key: SymmetricKey(data: bytes)))
+        signers.withLock { signers in
+            if signers.count >= 10_000 { signers.removeAll() }
+            signers[secret] = keyed
         }
-        return SymmetricKey(data: bytes)
+        return keyed.mac
+    }
+
+    /// An HMAC state is a plain value, copied before each use.
+    private struct KeyedHMAC: @unchecked Sendable {
+        let mac: HMAC<SHA256>
     }
 
     /// `Retry-After` (seconds or an HTTP date), or the `retry_after` seconds of Discord's 429 body.

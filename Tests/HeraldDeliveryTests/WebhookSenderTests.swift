@@ -50,6 +50,17 @@ import TestSupport
         }
     }
 
+    @Test func closesConnectionsLeftIdle() async throws {
+        try await withSender(idleTimeout: .seconds(1)) { sender, receiver in
+            #expect(await sender.send(url: receiver.url(), body: [], id: "a", signingSecret: "").httpStatus == 200)
+            #expect(await sender.send(url: receiver.url(), body: [], id: "b", signingSecret: "").httpStatus == 200)
+            #expect(receiver.connections == 1)
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(await sender.send(url: receiver.url(), body: [], id: "c", signingSecret: "").httpStatus == 200)
+            #expect(receiver.connections == 2)
+        }
+    }
+
     @Test func sendsTheHeadersAndBodyAsGiven() async throws {
         try await withSender { sender, receiver in
             let result = await sender.send(url: receiver.url("/path/x?q=1&r=%20"), body: Array("{}".utf8), id: "dlv_1", signingSecret: "")
@@ -113,7 +124,7 @@ import TestSupport
     }
 
     private func withSender(
-        connections: Int = 16, timeout: Duration = .seconds(10),
+        connections: Int = 16, timeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(30),
         respond: @escaping @Sendable (Int, HTTPSReceiver.Request) -> HTTPSReceiver.Response = { _, _ in .init() },
         _ body: (WebhookSender, HTTPSReceiver) async throws -> Void
     ) async throws {
@@ -127,6 +138,7 @@ import TestSupport
         settings.allowList = try HostAllowList(["localhost"])
         settings.attemptTimeout = timeout
         settings.maximumConnectionsPerHost = connections
+        settings.idleTimeout = idleTimeout
         let sender = try WebhookSender(settings: settings, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), threadPool: .singleton)
         do {
             try await body(sender, receiver)

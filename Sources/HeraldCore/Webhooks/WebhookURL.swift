@@ -8,6 +8,8 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
     public let port: Int?
     /// The path and query, as the request line sends them.
     public let target: String
+    /// The `Host` header: the host (bracketed if IPv6) and any port but 443.
+    public let hostHeader: String
     /// True when the host is an IP literal, so there is nothing to resolve.
     public let isIPLiteral: Bool
     /// True when `--allow-host` exempts the host from the SSRF and shape checks.
@@ -41,6 +43,8 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
         self.port = components.port
         let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         self.target = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
+        let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        self.hostHeader = components.port.map { $0 == 443 ? bracketed : "\(bracketed):\($0)" } ?? bracketed
         self.isAllowListed = allowList.allows(host: host, port: components.port)
         let literal = IPAddress(literal: host)
         self.isIPLiteral = literal != nil

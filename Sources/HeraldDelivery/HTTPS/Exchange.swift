@@ -80,6 +80,8 @@ final class ExchangeHandler: ChannelInboundHandler {
 
     /// Set by the pool when it stops counting this connection.
     var isRetired = false
+    /// When the connection last came free.
+    var idleSince = NIODeadline.uptimeNanoseconds(0)
 
     func close() {
         current = nil
@@ -119,12 +121,6 @@ final class ExchangeHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         fail(SendError("the connection closed before the response was complete"))
         context.fireChannelInactive()
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // An idle keep-alive connection is closed before the server tires of it.
-        if event is IdleStateHandler.IdleStateEvent, current == nil { context.close(promise: nil) }
-        context.fireUserInboundEventTriggered(event)
     }
 
     private func fail(_ error: any Error) {

@@ -29,6 +29,7 @@ final class HostConnections: @unchecked Sendable {
     private var waiting = Deque<Exchange>()
     private var open = 0
     private var draining = false
+    private var sweep: Scheduled<Void>?
 
     init(serverName: String?, address: SocketAddress, eventLoop: any EventLoop, tls: NIOSSLContext, settings: Settings) {
         self.serverName = serverName
@@ -40,7 +41,7 @@ final class HostConnections: @unchecked Sendable {
 
     func execute(_ request: HTTPSRequest, timeout: TimeAmount) -> EventLoopFuture<HTTPSResponse> {
         let promise = eventLoop.makePromise(of: HTTPSResponse.self)
-        eventLoop.execute {
+        let start = {
             let exchange = Exchange(request: request, promise: promise)
             exchange.timeout = self.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
                 // The connection's next bytes would belong to the abandoned response.
@@ -49,6 +50,8 @@ final class HostConnections: @unchecked Sendable {
             }
             self.submit(exchange)
         }
+        // The reactor calls from this loop already: no need to go round it once more.
+        if eventLoop.inEventLoop { start() } else { eventLoop.execute(start) }
         return promise.futureResult
     }
 
@@ -84,8 +87,21 @@ final class HostConnections: @unchecked Sendable {
         while let exchange = waiting.popFirst() {
             if !exchange.isFinished { return assign(exchange, to: connection) }
         }
+        connection.idleSince = .now()
         idle.append(connection)
         closeIdleIfDraining()
+        if sweep == nil, !idle.isEmpty { scheduleSweep() }
+    }
+
+    /// Closes connections idle longer than the idle timeout, before servers tire of them. The idle
+    /// list is a stack, so the longest idle are at its bottom.
+    private func scheduleSweep() {
+        sweep = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(settings.idleTimeout.nanoseconds / 2)) { [self] in
+            sweep = nil
+            let now = NIODeadline.now()
+            while let oldest = idle.first, now - oldest.idleSince >= settings.idleTimeout { retire(oldest) }
+            if !idle.isEmpty { scheduleSweep() }
+        }
     }
 
     private func closeIdleIfDraining() {
@@ -105,7 +121,6 @@ final class HostConnections: @unchecked Sendable {
                     try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     // Every header is ours and made of checked parts; NIO needn't check each again.
                     try pipeline.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
-                    try pipeline.addHandler(IdleStateHandler(allTimeout: settings.idleTimeout))
                     try pipeline.addHandler(ExchangeHandler(responseLimit: settings.responseLimit))
                 }
             }

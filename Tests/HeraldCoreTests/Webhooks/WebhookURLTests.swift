@@ -53,6 +53,19 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("https://hooks.example.com/a/b?x=1&y=%20", "hooks.example.com", "/a/b?x=1&y=%20"),
+        ("https://hooks.example.com:443", "hooks.example.com", "/"),
+        ("https://hooks.example.com:8443/in", "hooks.example.com:8443", "/in"),
+        ("https://[2606:4700::1111]:8443/in", "[2606:4700::1111]:8443", "/in"),
+        ("https://8.8.8.8/in#fragment", "8.8.8.8", "/in"),
+    ])
+    func requestLineAndHostHeader(url: String, host: String, target: String) throws {
+        let parsed = try WebhookURL(validating: url, platform: .custom, allowList: .none)
+        #expect(parsed.hostHeader == host)
+        #expect(parsed.target == target)
+    }
+
     @Test func allowListExemptsShapeAndAddressChecks() throws {
         let allow = try HostAllowList(["localhost:8443", "127.0.0.1"])
         let url = try WebhookURL(validating: "https://localhost:8443/services/x", platform: .slack, allowList: allow)
