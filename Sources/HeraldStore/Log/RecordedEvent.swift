@@ -36,12 +36,7 @@ enum LogQueries {
     static func events(_ db: SQLiteConnection, from position: LogPosition, limit: Int) throws -> [RecordedEvent] {
         try db.rows(
             "SELECT position, stream, version, type, data, recorded_at FROM events WHERE position >= ? ORDER BY position LIMIT ?",
-            [.integer(Int64(position)), .integer(Int64(limit))]
-        ) { row in
-            RecordedEvent(
-                position: LogPosition(row.int64(0)), stream: row.string(1), version: UInt64(row.int64(2)),
-                type: row.string(3), payload: row.blob(4), recordedAt: row.int64(5))
-        }
+            [.integer(Int64(position)), .integer(Int64(limit))], recorded)
     }
 
     /// Events of the given types in (`position`, `head`], in order: a follower skips the rest in SQLite.
@@ -53,12 +48,14 @@ enum LogQueries {
             SELECT position, stream, version, type, data, recorded_at FROM events
             WHERE position > ? AND position <= ? AND type IN (\(placeholders)) ORDER BY position LIMIT ?
             """,
-            [.integer(Int64(position)), .integer(Int64(head))] + types.map { .text($0) } + [.integer(Int64(limit))]
-        ) { row in
-            RecordedEvent(
-                position: LogPosition(row.int64(0)), stream: row.string(1), version: UInt64(row.int64(2)),
-                type: row.string(3), payload: row.blob(4), recordedAt: row.int64(5))
-        }
+            [.integer(Int64(position)), .integer(Int64(head))] + types.map { .text($0) } + [.integer(Int64(limit))], recorded)
+    }
+
+    /// A row of `SELECT position, stream, version, type, data, recorded_at FROM events`.
+    private static func recorded(_ row: Statement) -> RecordedEvent {
+        RecordedEvent(
+            position: LogPosition(row.int64(0)), stream: row.string(1), version: UInt64(row.int64(2)),
+            type: row.string(3), payload: row.blob(4), recordedAt: row.int64(5))
     }
 
     static func head(_ db: SQLiteConnection) throws -> LogPosition {
