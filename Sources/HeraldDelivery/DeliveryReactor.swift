@@ -87,8 +87,7 @@ private final class ReactorState: @unchecked Sendable {
     private var bodies = BodyCache()
     private var cursor: LogPosition = 0
     private var stopping = false
-    private var pumping = false
-    private var pumpAgain = false
+    private var pumpScheduled = false
     private var timer: Scheduled<Void>?
     private var timerWake: Int64?
     // Set by `start`, before anything else runs.
@@ -134,22 +133,19 @@ private final class ReactorState: @unchecked Sendable {
         pump()
     }
 
-    /// Starts whatever is due, and sets the timer for whatever comes due next. An attempt that is
-    /// answered at once calls back in here; that call only asks for one more round.
+    /// Asks for whatever is due to be started, once the loop is done with what it is doing: the
+    /// sixteen answers that one read of the sockets brings make one pass over the queue, not sixteen
+    /// (and an attempt answered at once doesn't call back into a pass under way).
     private func pump() {
-        guard reactor != nil else { return }
-        guard !pumping else {
-            pumpAgain = true
-            return
-        }
-        pumping = true
-        defer { pumping = false }
-        repeat {
-            pumpAgain = false
+        guard reactor != nil, !pumpScheduled else { return }
+        pumpScheduled = true
+        eventLoop.assumeIsolated().execute { [self] in
+            pumpScheduled = false
             pumpOnce()
-        } while pumpAgain
+        }
     }
 
+    /// Starts whatever is due, and sets the timer for whatever comes due next.
     private func pumpOnce() {
         if stopping {
             timer?.cancel()
