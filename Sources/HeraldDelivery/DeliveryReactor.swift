@@ -86,6 +86,8 @@ private final class ReactorState: @unchecked Sendable {
     private var queue: DeliveryQueue
     private var bodies = BodyCache()
     private var cursor: LogPosition = 0
+    /// The newest head heard of before `start`.
+    private var headBeforeStart: LogPosition = 0
     private var stopping = false
     private var pumpScheduled = false
     private var timer: Scheduled<Void>?
@@ -103,13 +105,16 @@ private final class ReactorState: @unchecked Sendable {
     func start(_ reactor: DeliveryReactor, recorder: AttemptRecorder, cursor: LogPosition, open: [Delivery]) {
         self.reactor = reactor
         self.recorder = recorder
-        self.cursor = max(self.cursor, cursor)
+        self.cursor = cursor
         for delivery in open { queue.add(delivery, platform: reactor.platform(of: delivery)) }
-        pump()
+        committed(headBeforeStart)
     }
 
     func committed(_ head: LogPosition) {
-        guard reactor != nil else { return }
+        guard reactor != nil else {
+            headBeforeStart = max(headBeforeStart, head)
+            return
+        }
         do {
             try follow(to: head)
         } catch {

@@ -49,6 +49,8 @@ public final class WebhookSender: Sendable {
         var ready: HostConnections?
         let pinnedUntil: ContinuousClock.Instant
     }
+
+    /// Keyed HMACs, by signing secret.
     private let signers = Mutex<[String: KeyedHMAC]>([:])
     /// Parsed webhook URLs, so that an attempt doesn't parse the same URL again.
     private let parsedURLs = Mutex<[String: WebhookURL]>([:])
