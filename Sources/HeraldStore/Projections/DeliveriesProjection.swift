@@ -108,6 +108,11 @@ public enum DeliveriesView {
         try db.firstRow(selectByID, [.text(id.rawValue)], row)
     }
 
+    /// Which integration a delivery goes to, without reading the rest of it.
+    public static func integrationID(of id: DeliveryID, in db: SQLiteConnection) throws -> IntegrationID? {
+        try db.firstRow("SELECT integration_id FROM deliveries WHERE id = ?", [.text(id.rawValue)]) { IntegrationID($0.string(0)) }
+    }
+
     /// Deliveries of an integration that still have an attempt to come.
     public static func open(integrationID: IntegrationID, in db: SQLiteConnection) throws -> [Delivery] {
         try db.rows(

@@ -23,8 +23,8 @@ public struct IntegrationsProjection: Projection {
             if stream.hasPrefix("integration-") {
                 ids.insert(IntegrationID(String(stream.dropFirst("integration-".count))))
             } else if stream.hasPrefix("delivery-"), types.contains("DeliveryAttempted"),
-                      let delivery = try DeliveriesView.delivery(DeliveryID(String(stream.dropFirst("delivery-".count))), in: db) {
-                ids.insert(delivery.integrationID)
+                      let id = try DeliveriesView.integrationID(of: DeliveryID(String(stream.dropFirst("delivery-".count))), in: db) {
+                ids.insert(id)
             }
         }
         cache.update(try ids.compactMap { try IntegrationsView.integration($0, in: db) })
