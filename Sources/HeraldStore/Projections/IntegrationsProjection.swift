@@ -77,6 +77,7 @@ public enum IntegrationsView {
         """
     private static let selectByID = "SELECT \(columns) FROM integrations WHERE id = ?"
     private static let selectByProject = "SELECT \(columns) FROM integrations WHERE project_id = ?"
+    private static let selectByURL = "SELECT \(columns) FROM integrations WHERE project_id = ? AND url = ? LIMIT 1"
 
     public static func integration(_ id: IntegrationID, in db: SQLiteConnection) throws -> Integration? {
         try db.firstRow(selectByID, [.text(id.rawValue)], row)
@@ -85,7 +86,7 @@ public enum IntegrationsView {
     /// The integration of `projectID` with exactly this webhook URL, if any.
     public static func integration(projectID: String, url: String, in db: SQLiteConnection) throws -> Integration? {
         try db.firstRow(
-            "SELECT \(columns) FROM integrations WHERE project_id = ? AND url = ? LIMIT 1", [.text(projectID), .text(url)], row)
+            selectByURL, [.text(projectID), .text(url)], row)
     }
 
     /// Every integration of a project, in no particular order: the candidates of a fan-out.
