@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldDeliveryTests",
-            dependencies: ["HeraldDelivery", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio")]
+            dependencies: ["HeraldDelivery", "HeraldStore", "HeraldWire", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore", "TestSupport"]),
         // A real HTTPS receiver with its own CA, shared by the delivery and end-to-end tests.
