@@ -53,11 +53,11 @@ import TestSupport
     @Test func closesConnectionsLeftIdle() async throws {
         try await withSender(idleTimeout: .seconds(1)) { sender, receiver in
             #expect(await sender.send(url: receiver.url(), body: [], id: "a", signingSecret: "").httpStatus == 200)
-            #expect(await sender.send(url: receiver.url(), body: [], id: "b", signingSecret: "").httpStatus == 200)
-            #expect(receiver.connections == 1)
+            let before = receiver.connections
             try await Task.sleep(for: .milliseconds(2500))
-            #expect(await sender.send(url: receiver.url(), body: [], id: "c", signingSecret: "").httpStatus == 200)
-            #expect(receiver.connections == 2)
+            // Idle for longer than the timeout: closed, so the next attempt needs a new connection.
+            #expect(await sender.send(url: receiver.url(), body: [], id: "b", signingSecret: "").httpStatus == 200)
+            #expect(receiver.connections == before + 1)
         }
     }
 
