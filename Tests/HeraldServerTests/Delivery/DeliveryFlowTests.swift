@@ -148,7 +148,8 @@ import Testing
     }
 
     @Test func aFailingEndpointGetsTheScheduledRetriesThenExhausts() async throws {
-        try await withReceiver(respond: { _, _ in .init(status: 503, body: "down") }) { client, receiver in
+        // Down for the whole first series; up again by the manual retry.
+        try await withReceiver(respond: { n, _ in n < 6 ? .init(status: 503, body: "down") : .init() }) { client, receiver in
             let connected = try await connect(client, receiver)
             let id = try #require(try await publish(client).deliveries.first?.id)
             let requests = await receiver.waitForRequests(6)
@@ -176,10 +177,12 @@ import Testing
                          try await client.getIntegration(connected.integration.id).integration)
             #expect(after.0 == before.0 && after.1 == before.1 && after.2 == before.2)
 
-            // A manual retry starts a new series.
+            // A manual retry starts a new series, with the same webhook-id.
             let retried = try await client.retryDelivery(id).delivery
             #expect(retried.status == "pending")
-            #expect(await receiver.waitForRequests(7).count == 7)
+            #expect(try await waitForStatus(client, id, "delivered").status == "delivered")
+            let all = receiver.requests
+            #expect(all.count == 7 && all.last?.header("webhook-id") == id)
         }
     }
 
