@@ -50,8 +50,12 @@ public struct DeliveryCommands: Sendable {
                 return Published(publication: Publication(event: existing.event, targets: targets), deliveries: deliveries,
                                  duplicate: true)
             }
+            // The in-memory view is the committed one: good enough unless this very transaction
+            // has changed an integration already.
+            let cached = transaction.hasAppended(toStreamsOfKind: "integration")
+                ? nil : store.integrations?.integrations(ofProject: event.projectID)
             var generator = SplitMix64()
-            let publication = decider.fanOut(event, to: try IntegrationsView.all(projectID: event.projectID, in: db)) {
+            let publication = decider.fanOut(event, to: try cached ?? IntegrationsView.all(projectID: event.projectID, in: db)) {
                 DeliveryID.random(using: &generator, now: UInt64(transaction.now))
             }
             let stored = StoredEvent.encode(publication)

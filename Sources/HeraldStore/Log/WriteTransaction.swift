@@ -9,6 +9,8 @@ public final class WriteTransaction {
     /// Streams appended to, with the types of their new events; a rolled-back write may leave one
     /// here, which costs only a re-read.
     private(set) var touchedStreams: [String: Set<String>] = [:]
+    /// The kinds of stream appended to: what comes before the first "-" ("integration", "delivery").
+    private var touchedKinds: Set<Substring> = []
     /// Set when a write changed views without appending, as a rebuild does.
     var refreshesEverything = false
 
@@ -32,6 +34,7 @@ public final class WriteTransaction {
         }
         var recorded: [RecordedEvent] = []
         touchedStreams[stream, default: []].formUnion(events.map(\.type))
+        touchedKinds.insert(stream.prefix { $0 != "-" })
         let insert = "INSERT INTO events (position, stream, version, type, data, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"
         for (offset, event) in events.enumerated() {
             let position = head + 1
@@ -49,6 +52,12 @@ public final class WriteTransaction {
             recorded.append(record)
         }
         return recorded
+    }
+
+    /// Whether this transaction has appended to a stream of this kind ("integration" for
+    /// "integration-…"), even in a write since rolled back: then in-memory views may be behind it.
+    public func hasAppended(toStreamsOfKind kind: String) -> Bool {
+        refreshesEverything || touchedKinds.contains(Substring(kind))
     }
 
     /// Puts the head back after a job's savepoint was rolled back.

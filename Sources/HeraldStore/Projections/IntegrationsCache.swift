@@ -5,31 +5,51 @@ import Synchronization
 /// committed view rows, after COMMIT and before any caller hears back, so a read that follows a
 /// command sees it. Reads then cost a dictionary lookup instead of a SQLite read transaction.
 public final class IntegrationsCache: Sendable {
-    private let byID = Mutex<[IntegrationID: Integration]>([:])
+    private struct Entries {
+        var byID: [IntegrationID: Integration] = [:]
+        var byProject: [String: Set<IntegrationID>] = [:]
+
+        mutating func put(_ integration: Integration) {
+            if let old = byID[integration.id], old.projectID != integration.projectID {
+                byProject[old.projectID]?.remove(integration.id)
+            }
+            byID[integration.id] = integration
+            byProject[integration.projectID, default: []].insert(integration.id)
+        }
+    }
+
+    private let entries = Mutex(Entries())
 
     public init() {}
 
     public func integration(_ id: IntegrationID) -> Integration? {
-        byID.withLock { $0[id] }
+        entries.withLock { $0.byID[id] }
+    }
+
+    /// One project's integrations, in no particular order.
+    public func integrations(ofProject projectID: String) -> [Integration] {
+        entries.withLock { entries in
+            (entries.byProject[projectID] ?? []).compactMap { entries.byID[$0] }
+        }
     }
 
     /// In the order they were connected; every project's when `projectID` is nil.
     public func list(projectID: String?) -> [Integration] {
-        let all = byID.withLock { Array($0.values) }
-        let selected = projectID.map { project in all.filter { $0.projectID == project } } ?? all
+        let selected = projectID.map(integrations(ofProject:)) ?? entries.withLock { Array($0.byID.values) }
         return selected.sorted {
             ($0.projectID, $0.createdAt, $0.id.rawValue) < ($1.projectID, $1.createdAt, $1.id.rawValue)
         }
     }
 
     func update(_ integrations: [Integration]) {
-        byID.withLock { cache in
-            for integration in integrations { cache[integration.id] = integration }
+        entries.withLock { entries in
+            for integration in integrations { entries.put(integration) }
         }
     }
 
     func replaceAll(_ integrations: [Integration]) {
-        let fresh = Dictionary(integrations.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        byID.withLock { $0 = fresh }
+        var fresh = Entries()
+        for integration in integrations { fresh.put(integration) }
+        entries.withLock { $0 = fresh }
     }
 }
