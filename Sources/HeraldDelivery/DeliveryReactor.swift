@@ -5,6 +5,7 @@ import HeraldWire
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// Follows the log and makes the deliveries' attempts. Its queue is rebuilt from the deliveries view
 /// at start, so overdue retries fire at once and an attempt cut short by a crash is made again
@@ -42,6 +43,17 @@ public final class DeliveryReactor: Service, Sendable {
         self.clock = clock
         state = ReactorState(eventLoop: sender.eventLoop, queue: DeliveryQueue(pacing: settings.pacing, limit: settings.maximumConcurrentAttempts))
     }
+
+    /// What the reactor is doing, for `herald status`.
+    public struct Progress: Sendable, Equatable {
+        /// The log position it has followed up to.
+        public var position: LogPosition
+        /// Deliveries waiting in its queue, due or not.
+        public var queued: Int
+        public var inFlight: Int
+    }
+
+    public var progress: Progress { state.progress.withLock { $0 } }
 
     /// Starts no more attempts; `run` returns once those in flight have been answered and their
     /// outcomes recorded.
@@ -83,6 +95,8 @@ public final class DeliveryReactor: Service, Sendable {
 private final class ReactorState: @unchecked Sendable {
     let eventLoop: any EventLoop
     let stopped: EventLoopPromise<Void>
+    /// A copy of the figures `progress` reports, taken after each pass: the only state read off the loop.
+    let progress = Mutex(DeliveryReactor.Progress(position: 0, queued: 0, inFlight: 0))
     private var queue: DeliveryQueue
     private var bodies = BodyCache()
     private var cursor: LogPosition = 0
@@ -159,6 +173,7 @@ private final class ReactorState: @unchecked Sendable {
         }
         let now = reactor.clock()
         for entry in queue.takeDue(now: now) { attempt(entry) }
+        progress.withLock { $0 = .init(position: cursor, queued: queue.count - queue.inFlightCount, inFlight: queue.inFlightCount) }
         // Most calls leave the next wake-up where it was; only a change re-arms the timer.
         let wake = queue.nextWake(now: now)
         guard wake != timerWake else { return }

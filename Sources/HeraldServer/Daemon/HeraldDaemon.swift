@@ -72,7 +72,8 @@ public final class HeraldDaemon: Service {
                 store: store, decider: IntegrationDecider(allowList: configuration.allowList),
                 resolver: HostResolver(threadPool: threadPool)),
             deliveries: deliveries, sender: sender,
-            tracker: tracker, socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger)
+            tracker: tracker, socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger,
+            reactorProgress: { reactor.progress })
 
         let logger = self.logger
         let channel: Channel

@@ -17,11 +17,14 @@ public final class HeraldService: CallHandler {
     let startedAt: Int64
     let logger: Logger
     let tracker: CallTracker
+    let reactorProgress: @Sendable () -> DeliveryReactor.Progress?
 
     public static let version = "0.1.0"
 
     public init(store: EventStore, commands: IntegrationCommands, deliveries: DeliveryCommands, sender: WebhookSender,
-                tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger) {
+                tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger,
+                reactorProgress: @escaping @Sendable () -> DeliveryReactor.Progress? = { nil }) {
+        self.reactorProgress = reactorProgress
         self.store = store
         self.deliveries = deliveries
         self.sender = sender
@@ -66,13 +69,16 @@ public final class HeraldService: CallHandler {
                 return V1.ListIntegrationsResponse(integrations: found.map(V1.Integration.init))
             }
         case Method.getStatus:
-            query(call, V1.GetStatusRequest.self) { [store, socketPath, startedAt] _ in
+            query(call, V1.GetStatusRequest.self) { [store, socketPath, startedAt, reactorProgress] _ in
                 let head = try store.head()
                 let projections = try store.checkpoints().map {
                     V1.ProjectionStatus(name: $0.name, checkpoint: $0.position, lag: head - min(head, $0.position))
                 }
+                let reactor = reactorProgress()
                 return V1.StatusResponse(headPosition: head, projections: projections, socketPath: socketPath,
-                                         databasePath: store.path, version: Self.version, startedAtUnixMs: startedAt)
+                                         databasePath: store.path, version: Self.version, startedAtUnixMs: startedAt,
+                                         reactorPosition: reactor?.position ?? 0, deliveriesQueued: UInt64(reactor?.queued ?? 0),
+                                         deliveriesInFlight: UInt64(reactor?.inFlight ?? 0))
             }
         case Method.rotateSecret:
             command(call, V1.IntegrationRef.self) { [commands] request, done in

@@ -95,15 +95,22 @@ extension V1 {
         public var databasePath = ""
         public var version = ""
         public var startedAtUnixMs: Int64 = 0
+        public var reactorPosition: UInt64 = 0
+        public var deliveriesQueued: UInt64 = 0
+        public var deliveriesInFlight: UInt64 = 0
 
         public init(headPosition: UInt64, projections: [ProjectionStatus], socketPath: String, databasePath: String,
-                    version: String, startedAtUnixMs: Int64) {
+                    version: String, startedAtUnixMs: Int64, reactorPosition: UInt64 = 0, deliveriesQueued: UInt64 = 0,
+                    deliveriesInFlight: UInt64 = 0) {
             self.headPosition = headPosition
             self.projections = projections
             self.socketPath = socketPath
             self.databasePath = databasePath
             self.version = version
             self.startedAtUnixMs = startedAtUnixMs
+            self.reactorPosition = reactorPosition
+            self.deliveriesQueued = deliveriesQueued
+            self.deliveriesInFlight = deliveriesInFlight
         }
 
         public init(wireBytes: [UInt8]) throws {
@@ -113,7 +120,9 @@ extension V1 {
                          ProjectionStatus(name: ProtobufC.string($0.name), checkpoint: $0.checkpoint, lag: $0.lag)
                      },
                      socketPath: ProtobufC.string(m.socket_path), databasePath: ProtobufC.string(m.database_path),
-                     version: ProtobufC.string(m.version), startedAtUnixMs: m.started_at_unix_ms)
+                     version: ProtobufC.string(m.version), startedAtUnixMs: m.started_at_unix_ms,
+                     reactorPosition: m.reactor_position, deliveriesQueued: m.deliveries_queued,
+                     deliveriesInFlight: m.deliveries_in_flight)
             }
         }
 
@@ -132,6 +141,9 @@ extension V1 {
             m.pointee.database_path = arena.string(databasePath)
             m.pointee.version = arena.string(version)
             m.pointee.started_at_unix_ms = startedAtUnixMs
+            m.pointee.reactor_position = reactorPosition
+            m.pointee.deliveries_queued = deliveriesQueued
+            m.pointee.deliveries_in_flight = deliveriesInFlight
             return ProtobufC.pack(m)
         }
     }

@@ -3,7 +3,7 @@ import HeraldWire
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the log head, each projection's checkpoint and lag, the socket, the database and the version.")
+        abstract: "Show the log head, each projection's checkpoint and lag, the delivery reactor's queue, the socket, the database and the version.")
 
     @OptionGroup var options: ClientOptions
 
@@ -17,6 +17,8 @@ struct Status: AsyncParsableCommand {
         print("socket    \(status.socketPath)")
         print("database  \(status.databasePath)")
         print("log head  \(status.headPosition)")
+        print("reactor   at \(status.reactorPosition) (lag \(status.headPosition - min(status.headPosition, status.reactorPosition))), "
+              + "\(status.deliveriesQueued) deliveries queued, \(status.deliveriesInFlight) in flight")
         print("")
         print(Output.table(["PROJECTION", "CHECKPOINT", "LAG"], status.projections.map {
             [$0.name, String($0.checkpoint), String($0.lag)]

@@ -119,6 +119,32 @@ import Testing
         }
     }
 
+    @Test func statusShowsTheReactorsQueue() async throws {
+        try await withReceiver(respond: { _, _ in .init(delay: .milliseconds(600)) }) { client, receiver in
+            _ = try await connect(client, receiver)
+            _ = try await publish(client)
+            // While the receiver holds the request, the attempt is in flight.
+            let inFlight = try await waitForStatus(client, until: { $0.deliveriesInFlight == 1 })
+            #expect(inFlight.deliveriesInFlight == 1 && inFlight.deliveriesQueued == 0)
+            // Once its outcome is recorded: nothing left, and the reactor has followed the whole log.
+            let settled = try await waitForStatus(client, until: {
+                $0.deliveriesInFlight == 0 && $0.deliveriesQueued == 0 && $0.reactorPosition == $0.headPosition
+            })
+            #expect(settled.deliveriesInFlight == 0 && settled.reactorPosition == settled.headPosition)
+            #expect(receiver.requestCount == 1)
+        }
+    }
+
+    func waitForStatus(_ client: HeraldClient, until condition: (V1.StatusResponse) -> Bool) async throws -> V1.StatusResponse {
+        let deadline = ContinuousClock.now + .seconds(20)
+        var status = try await client.status()
+        while !condition(status), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            status = try await client.status()
+        }
+        return status
+    }
+
     @Test func testSendsASampleNow() async throws {
         try await withReceiver(respond: { index, _ in index == 0 ? .init() : .init(status: 404, body: "no such hook") }) { client, receiver in
             let connected = try await connect(client, receiver, platform: "slack")

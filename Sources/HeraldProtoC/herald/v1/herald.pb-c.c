@@ -2150,7 +2150,7 @@ const ProtobufCMessageDescriptor herald__v1__projection_status__descriptor =
   (ProtobufCMessageInit) herald__v1__projection_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor herald__v1__status_response__field_descriptors[6] =
+static const ProtobufCFieldDescriptor herald__v1__status_response__field_descriptors[9] =
 {
   {
     "head_position",
@@ -2224,11 +2224,50 @@ static const ProtobufCFieldDescriptor herald__v1__status_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reactor_position",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__StatusResponse, reactor_position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deliveries_queued",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__StatusResponse, deliveries_queued),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deliveries_in_flight",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__StatusResponse, deliveries_in_flight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned herald__v1__status_response__field_indices_by_name[] = {
   3,   /* field[3] = database_path */
+  8,   /* field[8] = deliveries_in_flight */
+  7,   /* field[7] = deliveries_queued */
   0,   /* field[0] = head_position */
   1,   /* field[1] = projections */
+  6,   /* field[6] = reactor_position */
   2,   /* field[2] = socket_path */
   5,   /* field[5] = started_at_unix_ms */
   4,   /* field[4] = version */
@@ -2236,7 +2275,7 @@ static const unsigned herald__v1__status_response__field_indices_by_name[] = {
 static const ProtobufCIntRange herald__v1__status_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor herald__v1__status_response__descriptor =
 {
@@ -2246,7 +2285,7 @@ const ProtobufCMessageDescriptor herald__v1__status_response__descriptor =
   "Herald__V1__StatusResponse",
   "herald.v1",
   sizeof(Herald__V1__StatusResponse),
-  6,
+  9,
   herald__v1__status_response__field_descriptors,
   herald__v1__status_response__field_indices_by_name,
   1,  herald__v1__status_response__number_ranges,

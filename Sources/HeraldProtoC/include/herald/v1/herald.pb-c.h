@@ -283,10 +283,17 @@ struct  Herald__V1__StatusResponse
   char *database_path;
   char *version;
   int64_t started_at_unix_ms;
+  /*
+   * The delivery reactor: the log position it has followed up to, the
+   * deliveries waiting in its queue (due or not), and attempts in flight.
+   */
+  uint64_t reactor_position;
+  uint64_t deliveries_queued;
+  uint64_t deliveries_in_flight;
 };
 #define HERALD__V1__STATUS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__v1__status_response__descriptor) \
-    , 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 struct  Herald__V1__ReplayRequest
