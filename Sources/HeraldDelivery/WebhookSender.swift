@@ -157,7 +157,8 @@ public final class WebhookSender: Sendable {
 
     /// The connections of the URL's host and port, which go only to a checked address.
     private func connections(for url: WebhookURL) -> Lookup {
-        let key = "\(url.host):\(url.port ?? 443)"
+        // The Host header names host and port, and names "host:443" and "host" alike.
+        let key = url.hostHeader
         let now = ContinuousClock.now
         let (lookup, replaced) = hosts.withLock { hosts -> (Lookup, EventLoopFuture<HostConnections>??) in
             if let cached = hosts[key], cached.pinnedUntil > now {

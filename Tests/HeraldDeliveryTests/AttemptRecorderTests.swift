@@ -11,50 +11,37 @@ import Testing
 
 @Suite struct AttemptRecorderTests {
     @Test func recordsEveryOutcomeInFewerWritesThanOutcomes() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-recorder-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try EventStore(path: "\(directory)/herald.db")
-        defer { store.close() }
-
         // 50 integrations of one project, and one event fanned out to all of them.
-        try await store.write { transaction in
-            for n in 0..<50 {
-                let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
-                    id: IntegrationID("int_\(n)"), projectID: "P", platform: .custom, name: "i\(n)",
-                    url: "https://x.test/\(n)", events: [.testCaseCreated])))
-                try transaction.append(stream: IntegrationID("int_\(n)").stream, expectedVersion: 0,
-                                       [NewEvent(type: connected.type, payload: connected.payload)])
+        try await withStore(integrations: 50) { store, _ in
+            let commands = DeliveryCommands(store: store, decider: DeliveryDecider())
+            let published = try await withCheckedThrowingContinuation { continuation in
+                commands.publish(.init(projectId: "P", eventType: "test_case.created", dataJson: #"{"id":"1","title":"t"}"#),
+                                 deadline: nil) { continuation.resume(with: $0) }
             }
-        }
-        let commands = DeliveryCommands(store: store, decider: DeliveryDecider())
-        let published = try await withCheckedThrowingContinuation { continuation in
-            commands.publish(.init(projectId: "P", eventType: "test_case.created", dataJson: #"{"id":"1","title":"t"}"#),
-                             deadline: nil) { continuation.resume(with: $0) }
-        }
-        #expect(published.deliveries.count == 50)
+            #expect(published.deliveries.count == 50)
 
-        let seen = Mutex<[Delivery]>([])
-        let recorder = AttemptRecorder(commands: commands, logger: Logger(label: "test"),
-                                       eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { recorded in
-            seen.withLock { $0 += recorded }
-        }
-        let writesBefore = store.commitStatistics.writes
-        for (n, delivery) in published.deliveries.enumerated() {
-            let result = n.isMultiple(of: 2)
-                ? AttemptResult(httpStatus: 200, duration: .milliseconds(3))
-                : AttemptResult(httpStatus: 503, duration: .milliseconds(3))
-            recorder.record(.init(id: delivery.id, result: result, startedAt: 1_000))
-        }
-        await recorder.waitUntilIdle()
+            let seen = Mutex<[Delivery]>([])
+            let recorder = AttemptRecorder(commands: commands, logger: Logger(label: "test"),
+                                           eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { recorded in
+                seen.withLock { $0 += recorded }
+            }
+            let writesBefore = store.commitStatistics.writes
+            for (n, delivery) in published.deliveries.enumerated() {
+                let result = n.isMultiple(of: 2)
+                    ? AttemptResult(httpStatus: 200, duration: .milliseconds(3))
+                    : AttemptResult(httpStatus: 503, duration: .milliseconds(3))
+                recorder.record(.init(id: delivery.id, result: result, startedAt: 1_000))
+            }
+            await recorder.waitUntilIdle()
 
-        let recorded = seen.withLock { $0 }
-        #expect(Set(recorded.map(\.id)) == Set(published.deliveries.map(\.id)))
-        #expect(store.commitStatistics.writes - writesBefore < 50)
-        for delivery in published.deliveries.enumerated() {
-            let stored = try #require(try store.read { try DeliveriesView.delivery(delivery.element.id, in: $0) })
-            #expect(stored.attemptCount == 1)
-            #expect(stored.status == (delivery.offset.isMultiple(of: 2) ? .delivered : .failed))
+            let recorded = seen.withLock { $0 }
+            #expect(Set(recorded.map(\.id)) == Set(published.deliveries.map(\.id)))
+            #expect(store.commitStatistics.writes - writesBefore < 50)
+            for delivery in published.deliveries.enumerated() {
+                let stored = try #require(try store.read { try DeliveriesView.delivery(delivery.element.id, in: $0) })
+                #expect(stored.attemptCount == 1)
+                #expect(stored.status == (delivery.offset.isMultiple(of: 2) ? .delivered : .failed))
+            }
         }
     }
 }

@@ -10,38 +10,30 @@ import Testing
     /// Fan-out reads integrations from memory, which holds the last commit: a publish that shares
     /// its transaction with a reset before it must still see the reset.
     @Test func fanOutSeesAnIntegrationChangedEarlierInTheSameTransaction() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-commands-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try EventStore(path: "\(directory)/herald.db")
-        defer { store.close() }
-        let id = IntegrationID("int_1")
-        try await store.write { transaction in
-            let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
-                id: id, projectID: "P", platform: .custom, name: "i", url: "https://x.test/1", events: [.testCaseCreated])))
-            try transaction.append(stream: id.stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
-        }
-        #expect(store.integrations?.integrations(ofProject: "P").count == 1)
+        try await withStore(integrations: 1) { store, ids in
+            let id = ids[0]
+            #expect(store.integrations?.integrations(ofProject: "P").count == 1)
 
-        // A write that holds the writer, so that the reset and the publish queue up behind it and
-        // go in one transaction together.
-        let commands = DeliveryCommands(store: store, decider: DeliveryDecider())
-        let published = Mutex<[Int]>([])
-        let transactionsBefore = store.commitStatistics.transactions
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            store.write({ _ in Thread.sleep(forTimeInterval: 0.2) }, completion: { _ in })
-            Thread.sleep(forTimeInterval: 0.05)
-            store.write({ transaction in
-                let reset = StoredEvent.encode(IntegrationEvent.reset)
-                try transaction.append(stream: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
-            }, completion: { _ in })
-            commands.publish(.init(projectId: "P", eventType: "test_case.created", dataJson: #"{"id":"1","title":"t"}"#),
-                             deadline: nil) { result in
-                published.withLock { $0.append((try? result.get())?.deliveries.count ?? -1) }
-                done.resume()
+            // A write that holds the writer, so that the reset and the publish queue up behind it and
+            // go in one transaction together.
+            let commands = DeliveryCommands(store: store, decider: DeliveryDecider())
+            let published = Mutex<[Int]>([])
+            let transactionsBefore = store.commitStatistics.transactions
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                store.write({ _ in Thread.sleep(forTimeInterval: 0.2) }, completion: { _ in })
+                Thread.sleep(forTimeInterval: 0.05)
+                store.write({ transaction in
+                    let reset = StoredEvent.encode(IntegrationEvent.reset)
+                    try transaction.append(stream: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
+                }, completion: { _ in })
+                commands.publish(.init(projectId: "P", eventType: "test_case.created", dataJson: #"{"id":"1","title":"t"}"#),
+                                 deadline: nil) { result in
+                    published.withLock { $0.append((try? result.get())?.deliveries.count ?? -1) }
+                    done.resume()
+                }
             }
+            #expect(store.commitStatistics.transactions - transactionsBefore == 2, "the reset and the publish shared a transaction")
+            #expect(published.withLock { $0 } == [0], "a reset integration gets no delivery")
         }
-        #expect(store.commitStatistics.transactions - transactionsBefore == 2, "the reset and the publish shared a transaction")
-        #expect(published.withLock { $0 } == [0], "a reset integration gets no delivery")
     }
 }

@@ -11,67 +11,62 @@ enum Text {
     /// Slack's three entities: with them escaped, `<!channel>`, `<@U123>` and `<https://x|y>` are
     /// shown as typed instead of pinging or linking.
     static func slack(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
+        replacing(text) { character in
             switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.append(character)
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            default: nil
             }
         }
-        return out
     }
 
     /// Discord markdown, escaped with backslashes (as discord.js's escapeMarkdown does), and
     /// mentions broken with a zero-width space, so that neither formatting nor a masked link
     /// nor `@everyone` survives.
     static func discord(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
+        replacing(text) { character in
             switch character {
-            case "\\", "*", "_", "~", "`", "|", ">", "#", "-", "[", "]", "(", ")":
-                out.append("\\")
-                out.append(character)
-            case "@":
-                out += "@\u{200B}"
-            default:
-                out.append(character)
+            case "\\", "*", "_", "~", "`", "|", ">", "#", "-", "[", "]", "(", ")": "\\" + String(character)
+            case "@": "@\u{200B}"
+            default: nil
             }
         }
-        return out
     }
 
     /// HTML, for Google Chat card text.
     static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
+        replacing(text) { character in
             switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            default: nil
             }
         }
-        return out
     }
 
     /// Google Chat's plain `text` has no escape: angle brackets (which make `<users/all>` a
     /// mention) become look-alikes, and its formatting characters lose their meaning.
     static func googleChatPlain(_ text: String) -> String {
-        var out = ""
-        for character in text {
+        replacing(text) { character in
             switch character {
-            case "<": out += "‹"
-            case ">": out += "›"
-            case "*", "_", "~", "`": out += "\u{200B}" + String(character)
-            default: out.append(character)
+            case "<": "‹"
+            case ">": "›"
+            case "*", "_", "~", "`": "\u{200B}" + String(character)
+            default: nil
             }
+        }
+    }
+
+    /// `text` with each character that `replacement` names replaced; the rest kept.
+    private static func replacing(_ text: String, _ replacement: (Character) -> String?) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            if let replaced = replacement(character) { out += replaced } else { out.append(character) }
         }
         return out
     }
