@@ -70,6 +70,7 @@ let package = Package(
             name: "HeraldServer",
             dependencies: [
                 "HeraldCore", "HeraldWire", "HeraldStore", "HeraldDelivery", "CHeraldSystem",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "heraldd",
             dependencies: [
-                "HeraldServer",
+                "HeraldServer", "HeraldCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldClient", "HeraldStore",
+                "HeraldClient", "HeraldStore", "HeraldCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -131,11 +132,12 @@ let package = Package(
             name: "HeraldDeliveryTests",
             dependencies: ["HeraldDelivery", "HeraldStore", "HeraldWire", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore", "HeraldWire", "TestSupport"]),
         // A real HTTPS receiver with its own CA, shared by the delivery and end-to-end tests.
         .target(
             name: "TestSupport",
             dependencies: [
+                "HeraldWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -16,10 +16,14 @@ public final class RPCConnection: Sendable {
         self.handler = handler
     }
 
+    /// The largest reply frame read. The daemon's replies have no fixed bound (a listing grows with
+    /// what it lists), and the daemon is trusted: this only keeps a broken one from exhausting memory.
+    public static let defaultMaximumReplySize = 64 * 1024 * 1024
+
     /// Connects to the daemon's socket.
     public static func connect(
         socketPath: String, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize
+        maximumFrameSize: Int = RPCConnection.defaultMaximumReplySize
     ) async throws -> RPCConnection {
         do {
             let channel = try await ClientBootstrap(group: group)

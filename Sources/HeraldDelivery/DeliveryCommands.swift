@@ -8,10 +8,13 @@ import HeraldWire
 public struct DeliveryCommands: Sendable {
     let store: EventStore
     let decider: DeliveryDecider
+    /// The most bytes of data one published event may carry.
+    public let maximumEventBytes: Int
 
-    public init(store: EventStore, decider: DeliveryDecider) {
+    public init(store: EventStore, decider: DeliveryDecider, maximumEventBytes: Int = PublishedEvent.defaultDataLimit) {
         self.store = store
         self.decider = decider
+        self.maximumEventBytes = maximumEventBytes
     }
 
     public struct Published: Sendable {
@@ -30,7 +33,7 @@ public struct DeliveryCommands: Sendable {
             event = try PublishedEvent.validate(
                 eventID: request.eventId, projectID: request.projectId, projectName: request.projectName,
                 eventType: request.eventType, timestamp: request.timestamp, dataJSON: request.dataJson,
-                newID: {
+                dataLimit: maximumEventBytes, newID: {
                     var generator = SystemRandomNumberGenerator()
                     return TimeOrderedID.make(prefix: "evt_", now: UInt64(now.timeIntervalSince1970 * 1000), using: &generator)
                 },

@@ -21,7 +21,7 @@ public final class WebhookSender: Sendable {
         public var attemptTimeout: Duration = .seconds(10)
         public var caFile: String?
         public var allowList: HostAllowList = .none
-        public var userAgent = "Herald/0.1.0"
+        public var userAgent = "Herald/\(HeraldVersion.current)"
         /// How long a host's checked address is reused before it is resolved again.
         public var pinLifetime: Duration = .seconds(60)
         public var maximumConnectionsPerHost = 16
@@ -97,8 +97,11 @@ public final class WebhookSender: Sendable {
         let failure = { @Sendable (message: String) in
             AttemptResult(httpStatus: nil, error: message, duration: ContinuousClock.now - started)
         }
-        guard let parsed = parse(url) else {
-            return eventLoop.makeSucceededFuture(failure("the webhook URL is no longer valid"))
+        let parsed: WebhookURL
+        switch parse(url) {
+        case .success(let url): parsed = url
+        // A log written by an older Herald may hold a URL that today's rules refuse.
+        case .failure(let error): return eventLoop.makeSucceededFuture(failure("the webhook URL is not valid: \(error.message)"))
         }
         let request = makeRequest(parsed, body: body, id: id, signingSecret: signingSecret, now: now)
         let exchange = { @Sendable (connections: HostConnections) in
@@ -140,14 +143,19 @@ public final class WebhookSender: Sendable {
             pause: Self.pause(response.headers), duration: ContinuousClock.now - started)
     }
 
-    private func parse(_ url: String) -> WebhookURL? {
-        if let cached = parsedURLs.withLock({ $0[url] }) { return cached }
-        guard let parsed = try? WebhookURL(validating: url, platform: .custom, allowList: settings.allowList) else { return nil }
+    private func parse(_ url: String) -> Result<WebhookURL, DomainError> {
+        if let cached = parsedURLs.withLock({ $0[url] }) { return .success(cached) }
+        let parsed: WebhookURL
+        do {
+            parsed = try WebhookURL(validating: url, platform: .custom, allowList: settings.allowList)
+        } catch {
+            return .failure(error)
+        }
         parsedURLs.withLock { cache in
             if cache.count >= 10_000 { cache.removeAll() }
             cache[url] = parsed
         }
-        return parsed
+        return .success(parsed)
     }
 
     private enum Lookup {
@@ -209,6 +217,8 @@ public final class WebhookSender: Sendable {
                 }
             }
             guard let pinned = addresses.first else { throw SendError("could not resolve host '\(host)'") }
+            // WebhookURL refuses such a port; SocketAddress would trap on one.
+            guard WebhookURL.ports.contains(port) else { throw SendError("port \(port) is out of range") }
             return HostConnections(
                 serverName: url.isIPLiteral ? nil : host, address: try SocketAddress(ipAddress: pinned.description, port: port),
                 eventLoop: eventLoop, tls: tls, settings: settings)
@@ -263,16 +273,16 @@ public final class WebhookSender: Sendable {
     /// `Retry-After` (seconds or an HTTP date), or the `retry_after` seconds of Discord's 429 body.
     static func retryAfter(_ headers: HTTPHeaders, body: String, status: UInt32, now: Date) -> Duration? {
         if let value = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) {
-            if let seconds = Double(value), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+            if let seconds = Double(value) { return Duration.seconds(checked: seconds) }
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-            if let date = formatter.date(from: value) { return .milliseconds(max(0, Int64(date.timeIntervalSince(now) * 1000))) }
+            if let date = formatter.date(from: value) { return Duration.seconds(checked: max(0, date.timeIntervalSince(now))) }
         }
         if status == 429, let data = body.data(using: .utf8),
            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let seconds = (object["retry_after"] as? NSNumber)?.doubleValue, seconds >= 0 {
-            return .milliseconds(Int64(seconds * 1000))
+           let seconds = (object["retry_after"] as? NSNumber)?.doubleValue {
+            return Duration.seconds(checked: seconds)
         }
         return nil
     }
@@ -282,7 +292,7 @@ public final class WebhookSender: Sendable {
         guard headers.first(name: "x-ratelimit-remaining") == "0",
               let reset = headers.first(name: "x-ratelimit-reset-after").flatMap(Double.init), reset > 0
         else { return nil }
-        return .milliseconds(Int64(min(reset, 3600) * 1000))
+        return Duration.seconds(checked: min(reset, 3600))
     }
 
     static func describe(_ error: any Error) -> String {

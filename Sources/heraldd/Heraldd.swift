@@ -17,7 +17,7 @@ struct Heraldd: AsyncParsableCommand {
             $XDG_DATA_HOME/herald/herald.db (or ~/.local/share/herald/herald.db).
             SIGTERM or SIGINT shuts the daemon down gracefully.
             """,
-        version: "0.1.0")
+        version: HeraldVersion.current)
 
     @Option(help: "The Unix socket to listen on. (HERALD_SOCKET)")
     var socket: String?
@@ -44,6 +44,9 @@ struct Heraldd: AsyncParsableCommand {
 
     @Option(help: "The largest frame accepted, in bytes. (HERALD_MAX_FRAME_BYTES)")
     var maxFrameBytes: Int?
+
+    @Option(help: "The most bytes of data one published event may carry; below --max-frame-bytes. (HERALD_MAX_EVENT_BYTES; default 1048576)")
+    var maxEventBytes: Int?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error. (HERALD_LOG_LEVEL)")
     var logLevel: String?
@@ -76,17 +79,29 @@ struct Heraldd: AsyncParsableCommand {
             configuration.socketMode = parsed
         }
         if relaxedDurability || environment["HERALD_RELAXED_DURABILITY"] == "1" { configuration.synchronous = .normal }
-        let uids = allowUIDs + Self.list(environment["HERALD_ALLOW_UIDS"]).compactMap { UInt32($0) }
-        let gids = allowGIDs + Self.list(environment["HERALD_ALLOW_GIDS"]).compactMap { UInt32($0) }
+        let uids = try allowUIDs + Self.list(environment["HERALD_ALLOW_UIDS"]).map { try Self.number($0, UInt32.self, "HERALD_ALLOW_UIDS") }
+        let gids = try allowGIDs + Self.list(environment["HERALD_ALLOW_GIDS"]).map { try Self.number($0, UInt32.self, "HERALD_ALLOW_GIDS") }
         configuration.peerPolicy = PeerPolicy(allowedUIDs: Set([uid] + uids), allowedGIDs: Set(gids))
+        let hosts = allowHosts + Self.list(environment["HERALD_ALLOW_HOSTS"])
         do {
-            configuration.allowList = try HostAllowList(allowHosts + Self.list(environment["HERALD_ALLOW_HOSTS"]))
+            configuration.allowList = try HostAllowList(hosts)
         } catch {
             throw ValidationError(error.message)
         }
-        if let bytes = maxFrameBytes ?? environment["HERALD_MAX_FRAME_BYTES"].flatMap({ Int($0) }) {
-            guard bytes >= 1024 else { throw ValidationError("--max-frame-bytes must be at least 1024") }
+        if let bytes = try maxFrameBytes ?? environment["HERALD_MAX_FRAME_BYTES"].map({ try Self.number($0, Int.self, "HERALD_MAX_FRAME_BYTES") }) {
+            guard bytes >= 1024, bytes <= Int(UInt32.max) else {
+                throw ValidationError("--max-frame-bytes must be between 1024 and \(UInt32.max)")
+            }
             configuration.maximumFrameSize = bytes
+        }
+        if let bytes = try maxEventBytes ?? environment["HERALD_MAX_EVENT_BYTES"].map({ try Self.number($0, Int.self, "HERALD_MAX_EVENT_BYTES") }) {
+            configuration.maximumEventBytes = bytes
+        }
+        // A publish frame carries the data and the envelope and message around it.
+        let eventRoom = configuration.maximumFrameSize - 4096
+        guard configuration.maximumEventBytes >= 1, configuration.maximumEventBytes <= eventRoom else {
+            throw ValidationError(
+                "--max-event-bytes must be between 1 and \(eventRoom), 4096 below --max-frame-bytes (\(configuration.maximumFrameSize))")
         }
         let level = try Self.level(logLevel ?? environment["HERALD_LOG_LEVEL"] ?? "info")
         do {
@@ -106,7 +121,8 @@ struct Heraldd: AsyncParsableCommand {
             guard FileManager.default.isReadableFile(atPath: caFile) else { throw ValidationError("cannot read --ca-file \(caFile)") }
             configuration.caFile = caFile
         }
-        if let limit = maxConcurrentDeliveries ?? environment["HERALD_MAX_CONCURRENT_DELIVERIES"].flatMap({ Int($0) }) {
+        if let limit = try maxConcurrentDeliveries
+            ?? environment["HERALD_MAX_CONCURRENT_DELIVERIES"].map({ try Self.number($0, Int.self, "HERALD_MAX_CONCURRENT_DELIVERIES") }) {
             guard limit >= 1 else { throw ValidationError("--max-concurrent-deliveries must be at least 1") }
             configuration.maximumConcurrentDeliveries = limit
         }
@@ -124,7 +140,7 @@ struct Heraldd: AsyncParsableCommand {
         let logger = Logger(label: "heraldd")
         if !configuration.allowList.isEmpty {
             logger.warning("SSRF and URL-shape checks are off for allow-listed hosts", metadata: [
-                "hosts": "\(allowHosts)",
+                "hosts": "\(hosts)",
             ])
         }
         let daemon = HeraldDaemon(configuration: configuration, logger: logger)
@@ -142,6 +158,14 @@ struct Heraldd: AsyncParsableCommand {
 
     static func list(_ value: String?) -> [String] {
         (value ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A number from the environment: refused, like the same flag value, when it doesn't parse.
+    static func number<T: FixedWidthInteger>(_ text: String, _ type: T.Type, _ variable: String) throws -> T {
+        guard let value = T(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationError("\(variable): '\(text)' is not a number")
+        }
+        return value
     }
 
     static func level(_ name: String) throws -> Logger.Level {

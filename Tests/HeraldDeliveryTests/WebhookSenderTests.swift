@@ -29,6 +29,30 @@ import TestSupport
         #expect(WebhookSender.pause(["X-RateLimit-Remaining": "3", "X-RateLimit-Reset-After": "2.5"]) == nil)
     }
 
+    /// A receiver chooses these numbers; converting one once trapped the daemon.
+    @Test(arguments: ["inf", "1e300", "-5", "nan", "99999999999999999999"])
+    func aHostileRetryAfterCannotTrap(_ value: String) {
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        let header = WebhookSender.retryAfter(["Retry-After": value], body: "", status: 429, now: now)
+        let body = WebhookSender.retryAfter([:], body: #"{"retry_after": \#(value == "inf" ? "1e400" : value)}"#, status: 429, now: now)
+        for wait in [header, body] {
+            #expect(wait.map { $0 >= .zero && $0 <= .seconds(366 * 86_400) } ?? true)
+        }
+        #expect(WebhookSender.pause(["X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": value]).map { $0 <= .seconds(3600) } ?? true)
+    }
+
+    /// A log written before ports were checked may hold a URL with a port past 65535: its attempt
+    /// fails with the reason, and the sender (which once trapped on it) goes on.
+    @Test(arguments: ["https://93.184.216.34:99999/x", "https://localhost:65536/x", "https://[2606:4700:4700::1111]:4294967739/x"])
+    func aPortOutOfRangeFailsTheAttempt(_ url: String) async throws {
+        try await withSender { sender, receiver in
+            let result = await sender.send(url: url, body: [], id: "d1", signingSecret: "")
+            #expect(result.httpStatus == nil)
+            #expect(result.error.contains("out of range"), "\(result.error)")
+            #expect(await sender.send(url: receiver.url(), body: [], id: "d2", signingSecret: "").httpStatus == 200)
+        }
+    }
+
     // MARK: Against a real HTTPS receiver
 
     @Test func keepsConnectionsAliveAndWithinTheLimit() async throws {

@@ -36,10 +36,20 @@ public struct RetryPolicy: Sendable, Equatable {
         return schedule
     }
 
+    /// The longest duration a flag takes: long enough for any schedule, short enough that a time
+    /// in milliseconds plus it can't overflow.
+    public static let maximumDuration: Duration = .seconds(10 * 366 * 86_400)
+
     public static func parseDuration(_ text: String) throws(DomainError) -> Duration {
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Int64(text.dropLast(suffix.count)), value >= 0 { return .milliseconds(value * scale) }
+            if let value = Int64(text.dropLast(suffix.count)), value >= 0 {
+                let (milliseconds, overflow) = value.multipliedReportingOverflow(by: scale)
+                guard !overflow, milliseconds <= maximumDuration.milliseconds else {
+                    throw .invalidArgument("'\(text)' is longer than the longest duration, 10 years")
+                }
+                return .milliseconds(milliseconds)
+            }
         }
         throw .invalidArgument("'\(text)' is not a duration; use a number with ms, s, m or h, such as 30s")
     }
@@ -80,7 +90,18 @@ public struct AttemptResult: Sendable, Equatable {
 }
 
 extension Duration {
+    /// Whole milliseconds, saturating at the bounds of Int64.
     public var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let (scaled, overflow) = components.seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { return components.seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow(components.attoseconds / 1_000_000_000_000_000).overflow
+            ? .max : scaled + components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// A number of seconds from outside (a header, a response body), if it is finite and not
+    /// negative; capped at a year, so that converting it can't trap.
+    public static func seconds(checked seconds: Double) -> Duration? {
+        guard seconds.isFinite, seconds >= 0 else { return nil }
+        return .milliseconds(Int64(min(seconds, 366 * 86_400) * 1000))
     }
 }

@@ -21,14 +21,14 @@ enum Text {
         }
     }
 
-    /// Discord markdown, escaped with backslashes (as discord.js's escapeMarkdown does), and
-    /// mentions broken with a zero-width space, so that neither formatting nor a masked link
-    /// nor `@everyone` survives.
+    /// Discord markdown, escaped with backslashes (as discord.js's escapeMarkdown does), so that
+    /// neither formatting nor a masked link survives. Discord shows an escaped character without
+    /// its backslash, so the text reads and copies as typed. `@` is left alone: `allowed_mentions`
+    /// already stops every ping, and a broken `@` would break every e-mail address shown.
     static func discord(_ text: String) -> String {
         replacing(text) { character in
             switch character {
             case "\\", "*", "_", "~", "`", "|", ">", "#", "-", "[", "]", "(", ")": "\\" + String(character)
-            case "@": "@\u{200B}"
             default: nil
             }
         }

@@ -11,7 +11,9 @@ public struct PublishedEvent: Sendable, Equatable {
     /// The published JSON object, exactly as it came.
     public var dataJSON: String
 
-    public static let dataLimit = 64 * 1024
+    /// The default of `heraldd --max-event-bytes`: real test reports are long, and each chat
+    /// formatter cuts what it shows to its platform's limits.
+    public static let defaultDataLimit = 1024 * 1024
     public static let idLimit = 200
 
     public init(eventID: String, projectID: String, projectName: String, type: EventType, timestamp: String, dataJSON: String) {
@@ -26,7 +28,7 @@ public struct PublishedEvent: Sendable, Equatable {
     /// Validates a publish request. An empty event id or timestamp takes `newID` or `now`.
     public static func validate(
         eventID: String, projectID: String, projectName: String, eventType: String, timestamp: String,
-        dataJSON: String, newID: () -> String, now: Date
+        dataJSON: String, dataLimit: Int = defaultDataLimit, newID: () -> String, now: Date
     ) throws(DomainError) -> PublishedEvent {
         let id = String(eventID.trimmingSpaces)
         guard id.count <= idLimit, !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -45,7 +47,7 @@ public struct PublishedEvent: Sendable, Equatable {
         }
         let time = try timestamp.isEmpty ? Timestamp.format(now) : Timestamp.normalize(timestamp)
         guard dataJSON.utf8.count <= dataLimit else {
-            throw .invalidArgument("data is \(dataJSON.utf8.count) bytes; at most \(dataLimit) are allowed")
+            throw .invalidArgument("data is \(dataJSON.utf8.count) bytes; at most \(dataLimit) are allowed (heraldd --max-event-bytes)")
         }
         _ = try EventData(json: dataJSON)
         return PublishedEvent(eventID: id.isEmpty ? newID() : id, projectID: project, projectName: name.isEmpty ? project : name,
@@ -109,7 +111,13 @@ public struct EventData: Sendable, Equatable {
         }
         var stats: Stats?
         if let raw = object["stats"] as? [String: Any] {
-            func count(_ key: String) -> Int64? { (raw[key] as? NSNumber).map { $0.int64Value } }
+            func count(_ key: String) -> Int64? {
+                // int64Value traps on a number past Int64 (1e300): such a count is no count.
+                guard let number = raw[key] as? NSNumber, number.doubleValue.isFinite,
+                      number.doubleValue.magnitude < 0x1p63
+                else { return nil }
+                return number.int64Value
+            }
             stats = Stats(passed: count("passed"), failed: count("failed"), blocked: count("blocked"),
                           skipped: count("skipped"), total: count("total"))
         }
@@ -136,11 +144,13 @@ public enum Timestamp {
             throw invalid
         }
         let bytes = Array(rest.utf8)
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        /// The digits in `range`, at most 4 of them, as a number.
         func number(_ range: Range<Int>) -> Int64? {
-            guard range.upperBound <= bytes.count else { return nil }
+            guard range.upperBound <= bytes.count, range.count <= 4 else { return nil }
             var value: Int64 = 0
             for index in range {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { return nil }
+                guard isDigit(bytes[index]) else { return nil }
                 value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
             }
             return value
@@ -155,9 +165,13 @@ public enum Timestamp {
         else { throw invalid }
         var milliseconds: Int64?
         if bytes.count > 19 {
-            guard bytes[19] == UInt8(ascii: "."), bytes.count > 20, let fraction = number(20..<bytes.count) else { throw invalid }
+            // Any number of digits is RFC 3339; only the first three are read, so that a long
+            // fraction can't overflow.
             let digits = bytes.count - 20
-            milliseconds = digits >= 3 ? fraction / pow10(digits - 3) : fraction * pow10(3 - digits)
+            guard bytes[19] == UInt8(ascii: "."), digits > 0, bytes[20...].allSatisfy(isDigit),
+                  let fraction = number(20..<20 + min(digits, 3))
+            else { throw invalid }
+            milliseconds = fraction * pow10(3 - min(digits, 3))
         }
         let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         return format(seconds: seconds, milliseconds: milliseconds)

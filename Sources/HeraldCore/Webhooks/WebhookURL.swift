@@ -16,6 +16,7 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
     public let isAllowListed: Bool
 
     public static let maximumLength = 2048
+    public static let ports = 1...65535
 
     /// Checks everything that needs no network: syntax, HTTPS, the platform's URL shape and IP literals.
     /// Resolving the host is the caller's job (see `AddressPolicy`).
@@ -37,6 +38,9 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
         var host = (components.host ?? "").lowercased()
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw .invalidArgument("url has no host") }
+        if let port = components.port, !Self.ports.contains(port) {
+            throw .invalidArgument("url port \(port) is out of range: a port is 1 to 65535")
+        }
 
         self.rawValue = text
         self.host = host

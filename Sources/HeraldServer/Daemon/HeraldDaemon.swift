@@ -17,7 +17,12 @@ public struct DaemonConfiguration: Sendable {
     public var peerPolicy: PeerPolicy = .ownUIDOnly
     public var allowList: HostAllowList = .none
     public var maximumFrameSize = FrameDecoder.defaultMaximumFrameSize
+    /// The most bytes of data a published event may carry; below the frame limit.
+    public var maximumEventBytes = PublishedEvent.defaultDataLimit
     public var maximumOpenCallsPerConnection = 1024
+    /// Bytes of replies a connection may have waiting to be written before it is no longer read
+    /// from, and its streams pause (see docs/protocol.md).
+    public var connectionWriteBound = 256 * 1024
     public var shutdownGracePeriod: Duration = .seconds(10)
     public var retryPolicy: RetryPolicy = .standard
     /// Extra trusted roots for HTTPS deliveries, in PEM.
@@ -56,7 +61,8 @@ public final class HeraldDaemon: Service {
         // up calls on the socket.
         let deliveryGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let tracker = CallTracker()
-        let deliveries = DeliveryCommands(store: store, decider: DeliveryDecider(policy: configuration.retryPolicy))
+        let deliveries = DeliveryCommands(store: store, decider: DeliveryDecider(policy: configuration.retryPolicy),
+                                          maximumEventBytes: configuration.maximumEventBytes)
         var senderSettings = WebhookSender.Settings()
         senderSettings.attemptTimeout = configuration.retryPolicy.attemptTimeout
         senderSettings.caFile = configuration.caFile
@@ -73,6 +79,7 @@ public final class HeraldDaemon: Service {
                 resolver: HostResolver(threadPool: threadPool)),
             deliveries: deliveries, sender: sender,
             tracker: tracker, socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger,
+            maximumFrameSize: configuration.maximumFrameSize,
             reactorProgress: { reactor.progress })
 
         let logger = self.logger
@@ -80,6 +87,8 @@ public final class HeraldDaemon: Service {
         do {
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
+                .childChannelOption(.writeBufferWaterMark, value: .init(
+                    low: configuration.connectionWriteBound / 2, high: configuration.connectionWriteBound))
                 .childChannelInitializer { channel in
                     configuration.peerPolicy.refusal(for: channel).flatMapThrowing { refusal in
                         if let refusal { logger.notice("refusing peer", metadata: ["reason": "\(refusal)"]) }

@@ -1,3 +1,4 @@
+import DequeModule
 import HeraldWire
 import Logging
 import NIOCore
@@ -28,8 +29,57 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.logger = logger
     }
 
+    /// Frames read but not yet handled: the connection is over its write bound, or they wait
+    /// their turn behind other connections.
+    private var pending: Deque<ByteBuffer> = []
+    private var continuationScheduled = false
+    private var reading = true
+    private var turns: StreamTurns?
+
+    /// How many frames one connection has handled before the event loop serves the others.
+    static let framesPerTurn = 16
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        turns = StreamTurns(channel: context.channel)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        // After the connection has gone, the decoder still hands over the frames it had buffered:
+        // no one is left to answer, so they are dropped, not served.
+        guard context.channel.isActive else { return }
+        pending.append(unwrapInboundIn(data))
+        handlePending(context: context)
+    }
+
+    /// Handles queued frames while the connection is under its write bound, a few per turn of the
+    /// event loop, and reads more only once they are done: a client that sends faster than it
+    /// reads its replies, or than it is served, stops being read from.
+    private func handlePending(context: ChannelHandlerContext) {
+        var handled = 0
+        while context.channel.isActive, context.channel.isWritable, handled < Self.framesPerTurn,
+              let frame = pending.popFirst() {
+            handleFrame(frame, context: context)
+            handled += 1
+        }
+        guard context.channel.isActive else { return pending.removeAll() }
+        setReading(pending.isEmpty && context.channel.isWritable, context: context)
+        if !pending.isEmpty, context.channel.isWritable, !continuationScheduled {
+            continuationScheduled = true
+            context.eventLoop.assumeIsolated().execute {
+                self.continuationScheduled = false
+                self.handlePending(context: context)
+            }
+        }
+    }
+
+    private func setReading(_ on: Bool, context: ChannelHandlerContext) {
+        guard on != reading else { return }
+        reading = on
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
+        if on { context.read() }
+    }
+
+    private func handleFrame(_ frame: ByteBuffer, context: ChannelHandlerContext) {
         let request: RequestEnvelope
         do {
             request = try frame.readableBytesView.withUnsafeBytes { try RequestEnvelope(wire: $0) }
@@ -63,7 +113,7 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         let deadline = request.timeoutMilliseconds > 0
             ? NIODeadline.now() + .milliseconds(Int64(clamping: request.timeoutMilliseconds)) : nil
         let call = ServerCall(id: request.callID, method: request.method, message: request.message,
-                              deadline: deadline, channel: context.channel)
+                              deadline: deadline, channel: context.channel, turns: turns!)
         openCalls[call.id] = call
         tracker.opened()
         call.onFinish = { [weak self, tracker] in
@@ -81,13 +131,14 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A client that stops reading its replies stops being read from, so it can't make the daemon
     /// buffer without bound, and it holds up no one else.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        let writable = context.channel.isWritable
-        context.channel.setOption(ChannelOptions.autoRead, value: writable).whenComplete { _ in }
-        if writable { context.read() }
+        handlePending(context: context)
+        turns?.pump()
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        pending.removeAll()
+        turns?.close()
         for call in openCalls.values { call.cancel() }
         openCalls.removeAll()
         context.fireChannelInactive()

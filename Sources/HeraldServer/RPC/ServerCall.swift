@@ -16,7 +16,11 @@ public final class ServerCall: @unchecked Sendable {
     var onFinish: (() -> Void)?
     var deadlineTask: Scheduled<Void>?
 
-    init(id: UInt64, method: String, message: [UInt8], deadline: NIODeadline?, channel: Channel) {
+    /// The connection's turns for streaming calls.
+    let turns: StreamTurns
+
+    init(id: UInt64, method: String, message: [UInt8], deadline: NIODeadline?, channel: Channel, turns: StreamTurns) {
+        self.turns = turns
         self.id = id
         self.method = method
         self.message = message
@@ -45,6 +49,15 @@ public final class ServerCall: @unchecked Sendable {
     @discardableResult
     public func stream(_ response: some WireMessage) -> EventLoopFuture<Void> {
         send(ResponseEnvelope(callID: id, message: response.wireBytes(), endOfStream: false))
+    }
+
+    /// Runs `body`, which reads and streams one batch of messages, in one of the connection's turns
+    /// (see `StreamTurns`): only while the connection is under its write bound, and one streaming
+    /// call at a time. Throws `CancellationError` once the connection has gone.
+    public func inTurn<T>(_ body: () async throws -> T) async throws -> T {
+        guard await turns.take() else { throw CancellationError() }
+        defer { turns.end() }
+        return try await body()
     }
 
     /// Ends a stream with OK.

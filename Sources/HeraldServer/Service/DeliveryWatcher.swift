@@ -11,34 +11,42 @@ struct DeliveryWatcher: Sendable {
     let integrationID: String?
     let tracker: CallTracker
 
+    static let pageSize = 256
+
     func start() {
-        call.followCommits(store: store, tracker: tracker) { [store, call, integrationID] commits, start in
+        call.followCommits(store: store, tracker: tracker) { [self] commits, start in
             var cursor = start
             for await head in commits {
                 while cursor < head {
-                    let page = try store.events(from: cursor + 1, limit: 1_000)
+                    // One page per turn of the connection: a watcher that doesn't read holds at
+                    // most one page of changes in the daemon.
+                    let page = try await call.inTurn { try streamChanges(from: cursor + 1) }
                     guard let last = page.last else { break }
-                    var written: EventLoopFuture<Void>?
-                    for event in page {
-                        if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
-                            // New deliveries as the fan-out made them: pending, however soon they are attempted.
-                            for delivery in publication.deliveries(recordedAt: event.recordedAt)
-                            where integrationID == nil || delivery.integrationID.rawValue == integrationID {
-                                written = call.stream(V1.Delivery(delivery))
-                            }
-                            continue
-                        }
-                        guard event.stream.hasPrefix("delivery-") else { continue }
-                        let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
-                        guard let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }),
-                              integrationID == nil || delivery.integrationID.rawValue == integrationID
-                        else { continue }
-                        written = call.stream(V1.Delivery(delivery))
-                    }
-                    try await written?.get()
                     cursor = last.position
                 }
             }
         }
+    }
+
+    /// Streams the delivery changes in the next page of the log; returns the page.
+    private func streamChanges(from position: LogPosition) throws -> [RecordedEvent] {
+        let page = try store.events(from: position, limit: Self.pageSize)
+        for event in page {
+            if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
+                // New deliveries as the fan-out made them: pending, however soon they are attempted.
+                for delivery in publication.deliveries(recordedAt: event.recordedAt)
+                where integrationID == nil || delivery.integrationID.rawValue == integrationID {
+                    call.stream(V1.Delivery(delivery))
+                }
+                continue
+            }
+            guard event.stream.hasPrefix("delivery-") else { continue }
+            let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
+            guard let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }),
+                  integrationID == nil || delivery.integrationID.rawValue == integrationID
+            else { continue }
+            call.stream(V1.Delivery(delivery))
+        }
+        return page
     }
 }

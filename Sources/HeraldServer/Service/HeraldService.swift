@@ -18,12 +18,16 @@ public final class HeraldService: CallHandler {
     let logger: Logger
     let tracker: CallTracker
     let reactorProgress: @Sendable () -> DeliveryReactor.Progress?
+    /// Told to clients in GetStatus, so that one can refuse an input too large before sending it.
+    let maximumFrameSize: Int
 
-    public static let version = "0.1.0"
+    public static let version = HeraldVersion.current
 
     public init(store: EventStore, commands: IntegrationCommands, deliveries: DeliveryCommands, sender: WebhookSender,
                 tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger,
+                maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize,
                 reactorProgress: @escaping @Sendable () -> DeliveryReactor.Progress? = { nil }) {
+        self.maximumFrameSize = maximumFrameSize
         self.reactorProgress = reactorProgress
         self.store = store
         self.deliveries = deliveries
@@ -69,7 +73,7 @@ public final class HeraldService: CallHandler {
                 return V1.ListIntegrationsResponse(integrations: found.map(V1.Integration.init))
             }
         case Method.getStatus:
-            query(call, V1.GetStatusRequest.self) { [store, socketPath, startedAt, reactorProgress] _ in
+            query(call, V1.GetStatusRequest.self) { [store, socketPath, startedAt, reactorProgress, maximumFrameSize, deliveries] _ in
                 let head = try store.head()
                 let projections = try store.checkpoints().map {
                     V1.ProjectionStatus(name: $0.name, checkpoint: $0.position, lag: head - min(head, $0.position))
@@ -78,7 +82,9 @@ public final class HeraldService: CallHandler {
                 return V1.StatusResponse(headPosition: head, projections: projections, socketPath: socketPath,
                                          databasePath: store.path, version: Self.version, startedAtUnixMs: startedAt,
                                          reactorPosition: reactor?.position ?? 0, deliveriesQueued: UInt64(reactor?.queued ?? 0),
-                                         deliveriesInFlight: UInt64(reactor?.inFlight ?? 0))
+                                         deliveriesInFlight: UInt64(reactor?.inFlight ?? 0),
+                                         maxFrameBytes: UInt32(clamping: maximumFrameSize),
+                                         maxEventBytes: UInt32(clamping: deliveries.maximumEventBytes))
             }
         case Method.rotateSecret:
             command(call, V1.IntegrationRef.self) { [commands] request, done in
@@ -172,7 +178,8 @@ public final class HeraldService: CallHandler {
         do {
             return try Request(wireBytes: call.message)
         } catch {
-            call.fail(RPCError(.invalidArgument, "malformed \(Request.self) message: \(error)"))
+            // The error names the message or the field already.
+            call.fail(RPCError(.invalidArgument, "\(error)"))
             return nil
         }
     }

@@ -36,7 +36,7 @@ enum LogQueries {
     static func events(_ db: SQLiteConnection, from position: LogPosition, limit: Int) throws -> [RecordedEvent] {
         try db.rows(
             "SELECT position, stream, version, type, data, recorded_at FROM events WHERE position >= ? ORDER BY position LIMIT ?",
-            [.integer(Int64(position)), .integer(Int64(limit))], recorded)
+            [.integer(Int64(clamping: position)), .integer(Int64(clamping: limit))], recorded)
     }
 
     /// Events of the given types in (`position`, `head`], in order: a follower skips the rest in SQLite.
@@ -48,7 +48,8 @@ enum LogQueries {
             SELECT position, stream, version, type, data, recorded_at FROM events
             WHERE position > ? AND position <= ? AND type IN (\(placeholders)) ORDER BY position LIMIT ?
             """,
-            [.integer(Int64(position)), .integer(Int64(head))] + types.map { .text($0) } + [.integer(Int64(limit))], recorded)
+            [.integer(Int64(clamping: position)), .integer(Int64(clamping: head))] + types.map { .text($0) }
+                + [.integer(Int64(clamping: limit))], recorded)
     }
 
     /// A row of `SELECT position, stream, version, type, data, recorded_at FROM events`.

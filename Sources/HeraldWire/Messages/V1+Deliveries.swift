@@ -70,7 +70,7 @@ extension V1 {
 
     public struct DeliveryAttempt: Sendable, Equatable, Codable {
         public var number: UInt32 = 0
-        public var startedAtUnixMs: Int64 = 0
+        @JSONInt64 public var startedAtUnixMs: Int64 = 0
         public var durationMs: UInt32 = 0
         public var httpStatus: UInt32 = 0
         public var error = ""
@@ -119,9 +119,9 @@ extension V1 {
         public var eventType = ""
         public var status = ""
         public var attemptCount: UInt32 = 0
-        public var nextAttemptAtUnixMs: Int64 = 0
-        public var createdAtUnixMs: Int64 = 0
-        public var updatedAtUnixMs: Int64 = 0
+        @JSONInt64 public var nextAttemptAtUnixMs: Int64 = 0
+        @JSONInt64 public var createdAtUnixMs: Int64 = 0
+        @JSONInt64 public var updatedAtUnixMs: Int64 = 0
         public var lastHttpStatus: UInt32 = 0
         public var lastError = ""
         public var attempts: [DeliveryAttempt] = []

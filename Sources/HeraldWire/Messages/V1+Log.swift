@@ -78,8 +78,8 @@ extension V1 {
 
     public struct ProjectionStatus: Sendable, Equatable, Codable {
         public var name = ""
-        public var checkpoint: UInt64 = 0
-        public var lag: UInt64 = 0
+        @JSONInt64 public var checkpoint: UInt64 = 0
+        @JSONInt64 public var lag: UInt64 = 0
 
         public init(name: String, checkpoint: UInt64, lag: UInt64) {
             self.name = name
@@ -89,19 +89,23 @@ extension V1 {
     }
 
     public struct StatusResponse: WireMessage, Equatable, Codable {
-        public var headPosition: UInt64 = 0
+        @JSONInt64 public var headPosition: UInt64 = 0
         public var projections: [ProjectionStatus] = []
         public var socketPath = ""
         public var databasePath = ""
         public var version = ""
-        public var startedAtUnixMs: Int64 = 0
-        public var reactorPosition: UInt64 = 0
-        public var deliveriesQueued: UInt64 = 0
-        public var deliveriesInFlight: UInt64 = 0
+        @JSONInt64 public var startedAtUnixMs: Int64 = 0
+        @JSONInt64 public var reactorPosition: UInt64 = 0
+        @JSONInt64 public var deliveriesQueued: UInt64 = 0
+        @JSONInt64 public var deliveriesInFlight: UInt64 = 0
+        public var maxFrameBytes: UInt32 = 0
+        public var maxEventBytes: UInt32 = 0
 
         public init(headPosition: UInt64, projections: [ProjectionStatus], socketPath: String, databasePath: String,
                     version: String, startedAtUnixMs: Int64, reactorPosition: UInt64 = 0, deliveriesQueued: UInt64 = 0,
-                    deliveriesInFlight: UInt64 = 0) {
+                    deliveriesInFlight: UInt64 = 0, maxFrameBytes: UInt32 = 0, maxEventBytes: UInt32 = 0) {
+            self.maxFrameBytes = maxFrameBytes
+            self.maxEventBytes = maxEventBytes
             self.headPosition = headPosition
             self.projections = projections
             self.socketPath = socketPath
@@ -122,7 +126,8 @@ extension V1 {
                      socketPath: ProtobufC.string(m.socket_path), databasePath: ProtobufC.string(m.database_path),
                      version: ProtobufC.string(m.version), startedAtUnixMs: m.started_at_unix_ms,
                      reactorPosition: m.reactor_position, deliveriesQueued: m.deliveries_queued,
-                     deliveriesInFlight: m.deliveries_in_flight)
+                     deliveriesInFlight: m.deliveries_in_flight, maxFrameBytes: m.max_frame_bytes,
+                     maxEventBytes: m.max_event_bytes)
             }
         }
 
@@ -144,6 +149,8 @@ extension V1 {
             m.pointee.reactor_position = reactorPosition
             m.pointee.deliveries_queued = deliveriesQueued
             m.pointee.deliveries_in_flight = deliveriesInFlight
+            m.pointee.max_frame_bytes = maxFrameBytes
+            m.pointee.max_event_bytes = maxEventBytes
             return ProtobufC.pack(m)
         }
     }
@@ -159,8 +166,8 @@ extension V1 {
     }
 
     public struct ReplayProgress: WireMessage, Equatable, Codable {
-        public var processed: UInt64 = 0
-        public var total: UInt64 = 0
+        @JSONInt64 public var processed: UInt64 = 0
+        @JSONInt64 public var total: UInt64 = 0
         public var done = false
 
         public init(processed: UInt64, total: UInt64, done: Bool) {

@@ -13,10 +13,10 @@ extension V1 {
         public var maskedUrl = ""
         public var events: [String] = []
         public var status = ""
-        public var createdAtUnixMs: Int64 = 0
-        public var updatedAtUnixMs: Int64 = 0
-        public var version: UInt64 = 0
-        public var lastAttemptAtUnixMs: Int64 = 0
+        @JSONInt64 public var createdAtUnixMs: Int64 = 0
+        @JSONInt64 public var updatedAtUnixMs: Int64 = 0
+        @JSONInt64 public var version: UInt64 = 0
+        @JSONInt64 public var lastAttemptAtUnixMs: Int64 = 0
         public var lastHttpStatus: UInt32 = 0
         public var lastError = ""
         public var consecutiveFailures: UInt32 = 0

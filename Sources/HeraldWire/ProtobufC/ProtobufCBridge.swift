@@ -96,6 +96,8 @@ enum ProtobufC {
         defer {
             message.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { protobuf_c_message_free_unpacked($0, nil) }
         }
+        let descriptor = message.withMemoryRebound(to: ProtobufCMessage.self, capacity: 1) { $0.pointee.descriptor! }
+        try StringFieldCheck.refuseNUL(in: bytes, descriptor)
         return try read(message.pointee)
     }
 

@@ -54,7 +54,8 @@ struct LoggedEvent: Encodable {
         var httpStatus: UInt32?
         var error: String?
         var reason: String?
-        var dueAtUnixMs: Int64?
+        /// A string, as the proto JSON mapping writes 64-bit integers.
+        var dueAtUnixMs: String?
         var undecodable: Bool?
 
         var summary: String {
@@ -71,17 +72,17 @@ struct LoggedEvent: Encodable {
             if let httpStatus, httpStatus > 0 { parts.append("http=\(httpStatus)") }
             if let error, !error.isEmpty { parts.append("error=\"\(error)\"") }
             if let reason { parts.append("reason=\"\(reason)\"") }
-            if let dueAtUnixMs, dueAtUnixMs > 0 { parts.append("due=\(Output.time(dueAtUnixMs))") }
+            if let due = dueAtUnixMs.flatMap({ Int64($0) }), due > 0 { parts.append("due=\(Output.time(due))") }
             if undecodable == true { parts.append("(payload not understood by this version)") }
             return parts.joined(separator: " ")
         }
     }
 
-    let position: UInt64
+    @JSONInt64 var position: UInt64 = 0
     let stream: String
-    let version: UInt64
+    @JSONInt64 var version: UInt64 = 0
     let type: String
-    let recordedAtUnixMs: Int64
+    @JSONInt64 var recordedAtUnixMs: Int64 = 0
     let data: Data
 
     init(_ event: V1.LogEvent) {
@@ -101,11 +102,11 @@ struct LoggedEvent: Encodable {
             switch delivery {
             case .attempted(let a):
                 data = Data(outcome: a.outcome.rawValue, httpStatus: a.httpStatus, error: a.error,
-                            dueAtUnixMs: a.outcome == .failed ? a.nextAttemptAt : nil)
+                            dueAtUnixMs: a.outcome == .failed ? String(a.nextAttemptAt) : nil)
             case .cancelled(let reason):
                 data = Data(reason: reason)
             case .retryRequested(let dueAt):
-                data = Data(dueAtUnixMs: dueAt)
+                data = Data(dueAtUnixMs: String(dueAt))
             }
             self.data = data
             return

@@ -27,11 +27,28 @@ struct Publish: AsyncParsableCommand {
     @Option(help: "When it happened, RFC 3339 in UTC (default: now).")
     var timestamp: String = ""
 
+    /// Data up to this size is sent without asking the daemon for its limit first.
+    static let smallData = 64 * 1024
+
     func run() async throws {
-        let json = data == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : data
+        let bytes = data == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(data.utf8)
+        if bytes.contains(0) {
+            Output.error("INVALID_ARGUMENT: data must not contain a NUL byte")
+            throw ExitCode(1)
+        }
+        let json = String(decoding: bytes, as: UTF8.self)
         let request = V1.PublishEventRequest(eventId: id, projectId: project, projectName: projectName, eventType: event,
                                              timestamp: timestamp, dataJson: json)
-        let response = try await options.withClient { try await $0.publish(request) }
+        let response = try await options.withClient { client in
+            // Said here, before sending: a frame over the daemon's limit would only close the connection.
+            if bytes.count > Self.smallData {
+                let limit = Int(try await client.status().maxEventBytes)
+                if limit > 0, bytes.count > limit {
+                    throw RPCError(.invalidArgument, "data is \(bytes.count) bytes, more than heraldd accepts: at most \(limit) (--max-event-bytes)")
+                }
+            }
+            return try await client.publish(request)
+        }
         if options.json {
             Output.json(response)
             return

@@ -91,5 +91,14 @@ import Testing
         #expect(try RetryPolicy.parseSchedule("10ms, 1s") == [.milliseconds(10), .seconds(1)])
         #expect(throws: DomainError.self) { try RetryPolicy.parseSchedule("1x") }
         #expect(throws: DomainError.self) { try RetryPolicy.parseSchedule("") }
+        // Past Int64 milliseconds, or past ten years: refused, not trapped on.
+        #expect(throws: DomainError.self) { try RetryPolicy.parseSchedule("9223372036854775807h") }
+        #expect(throws: DomainError.self) { try RetryPolicy.parseDuration("100000h") }
+    }
+
+    @Test func millisecondsSaturate() {
+        #expect(Duration.seconds(Int64.max).milliseconds == .max)
+        #expect(Duration.seconds(Int64.min).milliseconds == .min)
+        #expect(Duration.milliseconds(1500).milliseconds == 1500)
     }
 }

@@ -83,8 +83,16 @@ import Testing
         #expect((mentions["parse"] as? [Any])?.isEmpty == true)
         for text in strings(in: payload) {
             #expect(!text.contains("[x](https://evil.test)"), "\(text)")
-            #expect(!text.contains("@everyone"), "\(text)")
         }
+    }
+
+    /// `allowed_mentions` stops every ping, so an `@` needs no breaking: an address copied from
+    /// the message must be the address.
+    @Test func discordKeepsAnAddressAsTyped() throws {
+        let payload = try #require(try decoded(.discord, Self.notification(title: "Login", actor: "john@example.com")) as? [String: Any])
+        let texts = strings(in: payload)
+        #expect(texts.contains { $0.contains("by john@example.com") }, "\(texts)")
+        #expect(!texts.contains { $0.contains("\u{200B}") })
     }
 
     @Test func teamsKeepsUntrustedTextOutOfMarkdown() throws {

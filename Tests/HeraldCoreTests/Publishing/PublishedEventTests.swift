@@ -34,6 +34,25 @@ import Testing
         }
     }
 
+    /// Real test reports are long: a 31,000-character title with long fields is an ordinary event.
+    @Test func aLongEventIsAcceptedUpToTheLimit() throws {
+        let long = String(repeating: "é", count: 31_000)
+        let data = #"{"id":"CY-1","title":"\#(long)","completedBy":"\#(long)"}"#
+        #expect(data.utf8.count > 64 * 1024)
+        #expect(try validate(type: "test_cycle.completed", data: data).dataJSON == data)
+        #expect {
+            try PublishedEvent.validate(eventID: "e", projectID: "P", projectName: "", eventType: "test_case.created",
+                                        timestamp: "", dataJSON: data, dataLimit: 100_000, newID: { "g" }, now: Date())
+        } throws: { ($0 as? DomainError)?.message.contains("at most 100000 are allowed (heraldd --max-event-bytes)") == true }
+    }
+
+    /// A count far past Int64 (or not finite) reads as no count; it must not trap.
+    @Test(arguments: ["1e300", "-1e300", "18446744073709551616", "1.5"])
+    func aHugeCountDoesNotTrap(_ number: String) throws {
+        let event = try validate(type: "test_cycle.completed", data: #"{"id":"1","title":"t","stats":{"passed":\#(number)}}"#)
+        _ = event.notification.counts
+    }
+
     @Test func keepsEveryKey() throws {
         let data = #"{"id":7,"title":"t","custom":{"nested":[1,2]},"url":"https://x.test"}"#
         let event = try validate(data: data)
@@ -51,13 +70,17 @@ import Testing
         ("2026-08-20T10:15:00.25Z", "2026-08-20T10:15:00.250Z"),
         ("2026-08-20T10:15:00.123456Z", "2026-08-20T10:15:00.123Z"),
         ("1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z"),
+        // Once an arithmetic overflow that killed the daemon.
+        ("2026-01-01T00:00:00." + String(repeating: "9", count: 30) + "Z", "2026-01-01T00:00:00.999Z"),
+        ("2026-01-01T00:00:00." + String(repeating: "0", count: 400) + "1Z", "2026-01-01T00:00:00.000Z"),
     ])
     func normalises(_ input: String, _ output: String) throws {
         #expect(try Timestamp.normalize(input) == output)
     }
 
     @Test(arguments: ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-08-20T24:00:00Z", "2026-08-20 10:15:00Z",
-                      "2026-08-20T10:15:00+01:00", "2026-08-20T10:15:00", "2026-08-20T10:15:00.Z", "20260820T101500Z"])
+                      "2026-08-20T10:15:00+01:00", "2026-08-20T10:15:00", "2026-08-20T10:15:00.Z", "20260820T101500Z",
+                      "2026-08-20T10:15:00.99x9Z", "99999-08-20T10:15:00Z"])
     func refuses(_ input: String) {
         #expect(throws: DomainError.self) { try Timestamp.normalize(input) }
     }

@@ -79,6 +79,22 @@ import Testing
         }
     }
 
+    /// A port past 65535 once saved, then trapped the sender on every start.
+    @Test(arguments: [
+        "https://93.184.216.34:99999/x", "https://93.184.216.34:65536/x", "https://[2606:4700:4700::1111]:65536/x",
+        "https://93.184.216.34:4294967739/x", "https://example.test:99999/x", "https://93.184.216.34:0/x",
+    ])
+    func refusesAPortOutOfRange(_ url: String) throws {
+        // An allowed host, with any port allowed, still gets a port in range.
+        let allow = try! HostAllowList(["example.test"])
+        #expect {
+            try WebhookURL(validating: url, platform: .custom, allowList: allow)
+        } throws: { error in
+            (error as? DomainError)?.message.contains("out of range: a port is 1 to 65535") == true
+        }
+        #expect(try WebhookURL(validating: "https://example.test:65535/x", platform: .custom, allowList: allow).port == 65535)
+    }
+
     @Test(arguments: ["", "host:", "host:99999", "[::1", "a:b:c"])
     func badAllowHost(_ spec: String) {
         #expect(throws: DomainError.self) { try HostAllowList([spec]) }

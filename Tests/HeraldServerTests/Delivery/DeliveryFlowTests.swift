@@ -226,7 +226,9 @@ import Testing
     }
 
     @Test func anEditCancelsDeliveriesOfTypesNoLongerSubscribedAndRetargetsTheRest() async throws {
-        try await withReceiver(schedule: "1s", respond: { index, _ in index < 2 ? .init(status: 500) : .init() }) { client, receiver in
+        // The old URL fails until the edit, however long the test takes to get there, and the
+        // deliveries keep retrying meanwhile.
+        try await withReceiver(schedule: Array(repeating: "2s", count: 20).joined(separator: ","), respond: { _, request in request.uri == "/moved" ? .init() : .init(status: 500) }) { client, receiver in
             let connected = try await connect(client, receiver, events: ["test_case.created", "test_plan.created"])
             let dropped = try #require(try await publish(client, type: "test_case.created").deliveries.first?.id)
             let kept = try #require(try await publish(client, type: "test_plan.created").deliveries.first?.id)
@@ -238,10 +240,8 @@ import Testing
                                                        events: ["test_plan.created"]))
             #expect(try await client.getDelivery(dropped).delivery.status == "cancelled")
             #expect(try await waitForStatus(client, kept, "delivered").status == "delivered")
-            let requests = receiver.requests
-            #expect(requests.count == 3)
-            #expect(requests.last?.uri == "/moved")
-            #expect(requests.last?.header("webhook-id") == kept)
+            let moved = receiver.requests.filter { $0.uri == "/moved" }
+            #expect(moved.map { $0.header("webhook-id") } == [kept])
         }
     }
 

@@ -1,6 +1,7 @@
 import HeraldClient
 import HeraldServer
 import HeraldWire
+import TestSupport
 import Testing
 
 @Suite struct RPCServerTests {

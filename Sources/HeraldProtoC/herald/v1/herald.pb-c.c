@@ -2150,7 +2150,7 @@ const ProtobufCMessageDescriptor herald__v1__projection_status__descriptor =
   (ProtobufCMessageInit) herald__v1__projection_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor herald__v1__status_response__field_descriptors[9] =
+static const ProtobufCFieldDescriptor herald__v1__status_response__field_descriptors[11] =
 {
   {
     "head_position",
@@ -2260,12 +2260,38 @@ static const ProtobufCFieldDescriptor herald__v1__status_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "max_frame_bytes",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__StatusResponse, max_frame_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_event_bytes",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__StatusResponse, max_event_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned herald__v1__status_response__field_indices_by_name[] = {
   3,   /* field[3] = database_path */
   8,   /* field[8] = deliveries_in_flight */
   7,   /* field[7] = deliveries_queued */
   0,   /* field[0] = head_position */
+  10,   /* field[10] = max_event_bytes */
+  9,   /* field[9] = max_frame_bytes */
   1,   /* field[1] = projections */
   6,   /* field[6] = reactor_position */
   2,   /* field[2] = socket_path */
@@ -2275,7 +2301,7 @@ static const unsigned herald__v1__status_response__field_indices_by_name[] = {
 static const ProtobufCIntRange herald__v1__status_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor herald__v1__status_response__descriptor =
 {
@@ -2285,7 +2311,7 @@ const ProtobufCMessageDescriptor herald__v1__status_response__descriptor =
   "Herald__V1__StatusResponse",
   "herald.v1",
   sizeof(Herald__V1__StatusResponse),
-  9,
+  11,
   herald__v1__status_response__field_descriptors,
   herald__v1__status_response__field_indices_by_name,
   1,  herald__v1__status_response__number_ranges,

@@ -290,10 +290,16 @@ struct  Herald__V1__StatusResponse
   uint64_t reactor_position;
   uint64_t deliveries_queued;
   uint64_t deliveries_in_flight;
+  /*
+   * The daemon's limits: the largest frame it reads, and the most bytes of
+   * data_json a PublishEvent may carry.
+   */
+  uint32_t max_frame_bytes;
+  uint32_t max_event_bytes;
 };
 #define HERALD__V1__STATUS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__v1__status_response__descriptor) \
-    , 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+    , 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Herald__V1__ReplayRequest

@@ -2,10 +2,10 @@ import Foundation
 import HeraldWire
 
 /// A blocking Unix-socket client that sends whatever bytes a test likes.
-final class RawSocket {
-    let fd: Int32
+public final class RawSocket {
+    public let fd: Int32
 
-    init(path: String) throws {
+    public init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -24,7 +24,7 @@ final class RawSocket {
     deinit { close(fd) }
 
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -34,14 +34,27 @@ final class RawSocket {
         return true
     }
 
+    /// Sends as much of `bytes` as the socket takes now, without waiting; returns how much. It never
+    /// blocks the calling thread, which may be one of Swift's few cooperative ones.
+    @discardableResult
+    public func sendWithoutWaiting(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            guard sent > 0 else { break }
+            offset += sent
+        }
+        return offset
+    }
+
     /// Gives up on a send that can't proceed for this long.
-    func setSendTimeout(seconds: Int) {
+    public func setSendTimeout(seconds: Int) {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     @discardableResult
-    func sendFrame(_ body: [UInt8]) -> Bool {
+    public func sendFrame(_ body: [UInt8]) -> Bool {
         var header = [UInt8](repeating: 0, count: 4)
         let length = UInt32(body.count)
         for index in 0..<4 { header[index] = UInt8(truncatingIfNeeded: length >> (24 - 8 * index)) }
@@ -49,7 +62,7 @@ final class RawSocket {
     }
 
     /// Reads until EOF or timeout; true if the peer closed the connection.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
@@ -59,7 +72,7 @@ final class RawSocket {
     }
 
     /// Reads one response frame.
-    func readResponse() throws -> ResponseEnvelope {
+    public func readResponse() throws -> ResponseEnvelope {
         let header = try read(4)
         let length = header.reduce(0) { $0 << 8 | Int($1) }
         return try ResponseEnvelope(wireBytes: try read(length))
