@@ -136,3 +136,52 @@ import Testing
         #expect(status.stdout.contains("\(directory)/env.db"))
     }
 }
+
+@Suite(.serialized) struct CLILimitTests {
+    /// 5 MiB on stdin once closed the connection with "UNAVAILABLE: connection to heraldd closed".
+    @Test func publishSaysWhenTheDataIsTooLargeBeforeSendingIt() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = DaemonProcess(directory: directory, arguments: ["--max-event-bytes", "100000"])
+        try await daemon.start()
+        let data = #"{"id":"TC-1","title":""# + String(repeating: "x", count: 5 * 1024 * 1024) + #""}"#
+        let file = "\(directory)/data.json"
+        try data.write(toFile: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.herald)
+        process.arguments = ["publish", "--socket", daemon.socket, "--project", "P", "--event", "test_case.created", "--data", "-"]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(stderr.contains("INVALID_ARGUMENT: data is \(data.utf8.count) bytes, more than heraldd accepts: at most 100000"), "\(stderr)")
+
+        // Under the limit but over the old 64 KiB: an ordinary long event.
+        let long = #"{"id":"CY-1","title":""# + String(repeating: "y", count: 90_000) + #""}"#
+        let published = try herald(["publish", "--socket", daemon.socket, "--project", "P", "--event", "test_cycle.completed",
+                                    "--data", long])
+        #expect(published.status == 0, "\(published.stderr)")
+        daemon.stop()
+    }
+
+    /// A number that doesn't parse in a list variable was once dropped silently.
+    @Test func aBadNumberInTheEnvironmentIsRefused() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.heraldd)
+        process.arguments = ["--socket", "\(directory)/h.sock", "--db", "\(directory)/h.db"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["HERALD_ALLOW_UIDS": "1000,abc"]) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(stderr.contains("HERALD_ALLOW_UIDS: 'abc' is not a number"), "\(stderr)")
+    }
+}
