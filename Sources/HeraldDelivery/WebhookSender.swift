@@ -145,17 +145,15 @@ public final class WebhookSender: Sendable {
 
     private func parse(_ url: String) -> Result<WebhookURL, DomainError> {
         if let cached = parsedURLs.withLock({ $0[url] }) { return .success(cached) }
-        let parsed: WebhookURL
-        do {
-            parsed = try WebhookURL(validating: url, platform: .custom, allowList: settings.allowList)
-        } catch {
-            return .failure(error)
+        let result = Result { () throws(DomainError) in
+            try WebhookURL(validating: url, platform: .custom, allowList: settings.allowList)
         }
+        guard case .success(let parsed) = result else { return result }
         parsedURLs.withLock { cache in
             if cache.count >= 10_000 { cache.removeAll() }
             cache[url] = parsed
         }
-        return .success(parsed)
+        return result
     }
 
     private enum Lookup {
@@ -217,8 +215,6 @@ public final class WebhookSender: Sendable {
                 }
             }
             guard let pinned = addresses.first else { throw SendError("could not resolve host '\(host)'") }
-            // WebhookURL refuses such a port; SocketAddress would trap on one.
-            guard WebhookURL.ports.contains(port) else { throw SendError("port \(port) is out of range") }
             return HostConnections(
                 serverName: url.isIPLiteral ? nil : host, address: try SocketAddress(ipAddress: pinned.description, port: port),
                 eventLoop: eventLoop, tls: tls, settings: settings)

@@ -158,7 +158,8 @@ import Testing
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
-        #expect(stderr.contains("INVALID_ARGUMENT: data is \(data.utf8.count) bytes, more than heraldd accepts: at most 100000"), "\(stderr)")
+        #expect(stderr.contains("INVALID_ARGUMENT: data is \(data.utf8.count) bytes; at most 100000 are allowed (heraldd --max-event-bytes)"),
+                "\(stderr)")
 
         // Under the limit but over the old 64 KiB: an ordinary long event.
         let long = #"{"id":"CY-1","title":""# + String(repeating: "y", count: 90_000) + #""}"#

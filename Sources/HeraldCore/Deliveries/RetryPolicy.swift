@@ -92,10 +92,10 @@ public struct AttemptResult: Sendable, Equatable {
 extension Duration {
     /// Whole milliseconds, saturating at the bounds of Int64.
     public var milliseconds: Int64 {
-        let (scaled, overflow) = components.seconds.multipliedReportingOverflow(by: 1000)
-        guard !overflow else { return components.seconds < 0 ? .min : .max }
-        return scaled.addingReportingOverflow(components.attoseconds / 1_000_000_000_000_000).overflow
-            ? .max : scaled + components.attoseconds / 1_000_000_000_000_000
+        let (scaled, overflowed) = components.seconds.multipliedReportingOverflow(by: 1000)
+        let (total, carried) = scaled.addingReportingOverflow(components.attoseconds / 1_000_000_000_000_000)
+        guard !overflowed, !carried else { return components.seconds < 0 ? .min : .max }
+        return total
     }
 
     /// A number of seconds from outside (a header, a response body), if it is finite and not

@@ -46,12 +46,17 @@ public struct PublishedEvent: Sendable, Equatable {
                 : "unknown event type '\(eventType)'; known types: \(EventType.knownList)")
         }
         let time = try timestamp.isEmpty ? Timestamp.format(now) : Timestamp.normalize(timestamp)
-        guard dataJSON.utf8.count <= dataLimit else {
-            throw .invalidArgument("data is \(dataJSON.utf8.count) bytes; at most \(dataLimit) are allowed (heraldd --max-event-bytes)")
-        }
+        try checkDataSize(dataJSON.utf8.count, limit: dataLimit)
         _ = try EventData(json: dataJSON)
         return PublishedEvent(eventID: id.isEmpty ? newID() : id, projectID: project, projectName: name.isEmpty ? project : name,
                               type: type, timestamp: time, dataJSON: dataJSON)
+    }
+
+    /// Refuses data of `bytes` bytes over `limit`: the daemon's check, and the CLI's before it sends.
+    public static func checkDataSize(_ bytes: Int, limit: Int) throws(DomainError) {
+        guard bytes <= limit else {
+            throw .invalidArgument("data is \(bytes) bytes; at most \(limit) are allowed (heraldd --max-event-bytes)")
+        }
     }
 
     /// The facts a notification shows.
@@ -112,7 +117,7 @@ public struct EventData: Sendable, Equatable {
         var stats: Stats?
         if let raw = object["stats"] as? [String: Any] {
             func count(_ key: String) -> Int64? {
-                // int64Value traps on a number past Int64 (1e300): such a count is no count.
+                // Past Int64, int64Value gives nonsense (1e300 reads as Int64.min): no count.
                 guard let number = raw[key] as? NSNumber, number.doubleValue.isFinite,
                       number.doubleValue.magnitude < 0x1p63
                 else { return nil }

@@ -41,7 +41,7 @@ public struct HostAllowList: Sendable, Equatable {
         } else if text.contains(":"), IPAddress.parseIPv6(text) == nil {
             throw invalid
         }
-        guard !host.isEmpty, port.map({ (1...65535).contains($0) }) ?? true else { throw invalid }
+        guard !host.isEmpty, port.map(WebhookURL.ports.contains) ?? true else { throw invalid }
         return Entry(host: host, port: port)
     }
 

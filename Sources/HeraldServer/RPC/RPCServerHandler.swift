@@ -32,6 +32,9 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Frames read but not yet handled: the connection is over its write bound, or they wait
     /// their turn behind other connections.
     private var pending: Deque<ByteBuffer> = []
+    /// Frames handled in this turn of the event loop. The decoder hands over every frame of a read
+    /// one by one, so the budget spans calls of `channelRead`.
+    private var handledThisTurn = 0
     private var continuationScheduled = false
     private var reading = true
     private var turns: StreamTurns?
@@ -55,11 +58,10 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// event loop, and reads more only once they are done: a client that sends faster than it
     /// reads its replies, or than it is served, stops being read from.
     private func handlePending(context: ChannelHandlerContext) {
-        var handled = 0
-        while context.channel.isActive, context.channel.isWritable, handled < Self.framesPerTurn,
+        while context.channel.isActive, context.channel.isWritable, handledThisTurn < Self.framesPerTurn,
               let frame = pending.popFirst() {
             handleFrame(frame, context: context)
-            handled += 1
+            handledThisTurn += 1
         }
         guard context.channel.isActive else { return pending.removeAll() }
         setReading(pending.isEmpty && context.channel.isWritable, context: context)
@@ -67,9 +69,16 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             continuationScheduled = true
             context.eventLoop.assumeIsolated().execute {
                 self.continuationScheduled = false
+                self.handledThisTurn = 0
                 self.handlePending(context: context)
             }
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // The next read comes in a later turn; with nothing queued, it starts a fresh budget.
+        if pending.isEmpty { handledThisTurn = 0 }
+        context.fireChannelReadComplete()
     }
 
     private func setReading(_ on: Bool, context: ChannelHandlerContext) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldCore
 import HeraldWire
 
 struct Publish: AsyncParsableCommand {
@@ -43,8 +44,10 @@ struct Publish: AsyncParsableCommand {
             // Said here, before sending: a frame over the daemon's limit would only close the connection.
             if bytes.count > Self.smallData {
                 let limit = Int(try await client.status().maxEventBytes)
-                if limit > 0, bytes.count > limit {
-                    throw RPCError(.invalidArgument, "data is \(bytes.count) bytes, more than heraldd accepts: at most \(limit) (--max-event-bytes)")
+                do throws(DomainError) {
+                    if limit > 0 { try PublishedEvent.checkDataSize(bytes.count, limit: limit) }
+                } catch {
+                    throw RPCError(.invalidArgument, error.message)
                 }
             }
             return try await client.publish(request)
