@@ -27,12 +27,41 @@ public final class HTTPSReceiver: Sendable {
         public var headers: [(String, String)]
         public var body: String
         public var delay: Duration
+        /// Holds the answer back until the test opens the gate: a window a test must observe can't
+        /// close before it looks, however slow the machine.
+        public var heldBy: Gate?
 
-        public init(status: Int = 200, headers: [(String, String)] = [], body: String = "ok", delay: Duration = .zero) {
+        public init(status: Int = 200, headers: [(String, String)] = [], body: String = "ok", delay: Duration = .zero,
+                    heldBy: Gate? = nil) {
             self.status = status
             self.headers = headers
             self.body = body
             self.delay = delay
+            self.heldBy = heldBy
+        }
+    }
+
+    /// Shut until `open`; what waits on it runs once it opens (at once, if it is open already).
+    public final class Gate: Sendable {
+        private let state = Mutex<(isOpen: Bool, waiting: [@Sendable () -> Void])>((false, []))
+
+        public init() {}
+
+        public func open() {
+            let waiting = state.withLock { state in
+                state.isOpen = true
+                defer { state.waiting = [] }
+                return state.waiting
+            }
+            for action in waiting { action() }
+        }
+
+        func whenOpen(_ action: @escaping @Sendable () -> Void) {
+            let runNow = state.withLock { state in
+                if !state.isOpen { state.waiting.append(action) }
+                return state.isOpen
+            }
+            if runNow { action() }
         }
     }
 
@@ -134,7 +163,7 @@ private final class RequestHandler: ChannelInboundHandler {
                 body: body, receivedAt: .now)
             let response = receiver.received(request)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let send = {
+            let send: @Sendable () -> Void = {
                 let context = loopBound.value
                 var headers = HTTPHeaders(response.headers)
                 headers.replaceOrAdd(name: "content-length", value: String(response.body.utf8.count))
@@ -143,7 +172,10 @@ private final class RequestHandler: ChannelInboundHandler {
                 context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
                 context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
             }
-            if response.delay > .zero {
+            if let gate = response.heldBy {
+                let eventLoop = context.eventLoop
+                gate.whenOpen { eventLoop.execute { send() } }
+            } else if response.delay > .zero {
                 context.eventLoop.scheduleTask(in: .milliseconds(response.delay.components.seconds * 1000
                     + response.delay.components.attoseconds / 1_000_000_000_000_000)) { send() }
             } else {

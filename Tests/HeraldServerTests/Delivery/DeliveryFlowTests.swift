@@ -120,12 +120,15 @@ import Testing
     }
 
     @Test func statusShowsTheReactorsQueue() async throws {
-        try await withReceiver(respond: { _, _ in .init(delay: .milliseconds(600)) }) { client, receiver in
+        let gate = HTTPSReceiver.Gate()
+        defer { gate.open() }
+        try await withReceiver(respond: { _, _ in .init(heldBy: gate) }) { client, receiver in
             _ = try await connect(client, receiver)
             _ = try await publish(client)
             // While the receiver holds the request, the attempt is in flight.
             let inFlight = try await waitForStatus(client, until: { $0.deliveriesInFlight == 1 })
             #expect(inFlight.deliveriesInFlight == 1 && inFlight.deliveriesQueued == 0)
+            gate.open()
             // Once its outcome is recorded: nothing left, and the reactor has followed the whole log.
             let settled = try await waitForStatus(client, until: {
                 $0.deliveriesInFlight == 0 && $0.deliveriesQueued == 0 && $0.reactorPosition == $0.headPosition
