@@ -40,11 +40,14 @@ let package = Package(
             ]
         ),
 
-        // SQLite event log and projections.
+        // The storage contract every log keeps, and a log in memory for tests.
+        .target(name: "HeraldStore", dependencies: ["HeraldCore", "HeraldWire"]),
+
+        // The event log and its views in one SQLite file: the only module that sees SQLite.
         .target(
-            name: "HeraldStore",
+            name: "HeraldSQLite",
             dependencies: [
-                "CSQLite", "HeraldCore", "HeraldWire",
+                "CSQLite", "HeraldCore", "HeraldStore", "HeraldWire",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,7 +72,7 @@ let package = Package(
         .target(
             name: "HeraldServer",
             dependencies: [
-                "HeraldCore", "HeraldWire", "HeraldStore", "HeraldDelivery", "CHeraldSystem",
+                "HeraldCore", "HeraldWire", "HeraldStore", "HeraldSQLite", "HeraldDelivery", "CHeraldSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -97,14 +100,14 @@ let package = Package(
         .executableTarget(
             name: "herald",
             dependencies: [
-                "HeraldClient", "HeraldStore", "HeraldCore",
+                "HeraldClient", "HeraldSQLite", "HeraldCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "herald-bench",
             dependencies: [
-                "HeraldClient", "HeraldStore", "TestSupport",
+                "HeraldClient", "HeraldCore", "HeraldStore", "HeraldSQLite", "HeraldWire", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "tools/bench"
@@ -120,7 +123,8 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore"]),
+        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire"]),
+        .testTarget(name: "HeraldSQLiteTests", dependencies: ["HeraldSQLite", "HeraldStore", "HeraldCore", "HeraldWire"]),
         .testTarget(
             name: "HeraldServerTests",
             dependencies: [
@@ -133,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldDeliveryTests",
-            dependencies: ["HeraldDelivery", "HeraldStore", "HeraldWire", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio")]
+            dependencies: [
+                "HeraldDelivery", "HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire", "TestSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore", "HeraldWire", "TestSupport"]),
         // A real HTTPS receiver with its own CA, shared by the delivery and end-to-end tests.

@@ -4,9 +4,6 @@ public struct IntegrationID: Hashable, Sendable, Codable, CustomStringConvertibl
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
 
-    /// The event stream that holds this integration's history.
-    public var stream: String { "integration-\(rawValue)" }
-
     /// A new identifier: "int_" and a `TimeOrderedID`.
     public static func random<G: RandomNumberGenerator>(using generator: inout G, now: UInt64) -> IntegrationID {
         IntegrationID(TimeOrderedID.make(prefix: "int_", now: now, using: &generator))

@@ -6,12 +6,12 @@ import HeraldWire
 /// Publishing events and changing deliveries: validation on the caller's thread, then the decider
 /// inside the writer's transaction.
 public struct DeliveryCommands: Sendable {
-    let store: EventStore
+    let store: any EventLog
     let decider: DeliveryDecider
     /// The most bytes of data one published event may carry.
     public let maximumEventBytes: Int
 
-    public init(store: EventStore, decider: DeliveryDecider, maximumEventBytes: Int = PublishedEvent.defaultDataLimit) {
+    public init(store: any EventLog, decider: DeliveryDecider, maximumEventBytes: Int = PublishedEvent.defaultDataLimit) {
         self.store = store
         self.decider = decider
         self.maximumEventBytes = maximumEventBytes
@@ -43,26 +43,21 @@ public struct DeliveryCommands: Sendable {
         }
         let timestampGiven = !request.timestamp.isEmpty
         store.write(deadline: deadline, { [decider] transaction in
-            let db = transaction.db
-            if let existing = try DeliveriesView.publication(event.eventID, in: db) {
+            if let existing = try transaction.publication(event.eventID) {
                 guard existing.event.isRepeated(by: event, timestampGiven: timestampGiven) else {
                     throw DomainError.alreadyExists("event \(event.eventID) was already published with different content")
                 }
-                let deliveries = try existing.deliveryIDs.compactMap { try DeliveriesView.delivery($0, in: db) }
+                let deliveries = try existing.deliveryIDs.compactMap { try transaction.delivery($0) }
                 let targets = deliveries.map { Publication.Target(deliveryID: $0.id, integrationID: $0.integrationID) }
                 return Published(publication: Publication(event: existing.event, targets: targets), deliveries: deliveries,
                                  duplicate: true)
             }
-            // The in-memory view is the committed one: good enough unless this very transaction
-            // has changed an integration already.
-            let cached = transaction.hasAppended(toStreamsOfKind: "integration")
-                ? nil : store.integrations?.integrations(ofProject: event.projectID)
             var generator = SplitMix64()
-            let publication = decider.fanOut(event, to: try cached ?? IntegrationsView.all(projectID: event.projectID, in: db)) {
+            let publication = decider.fanOut(event, to: try transaction.integrations(ofProject: event.projectID)) {
                 DeliveryID.random(using: &generator, now: UInt64(transaction.now))
             }
             let stored = StoredEvent.encode(publication)
-            let appended = try transaction.append(stream: Publication.stream(event.eventID), expectedVersion: 0,
+            let appended = try transaction.append(to: Publication.stream(event.eventID), expectedVersion: 0,
                                                   [NewEvent(type: stored.type, payload: stored.payload)])
             let deliveries = publication.deliveries(recordedAt: appended[0].recordedAt)
             return Published(publication: publication, deliveries: deliveries, duplicate: false)
@@ -93,7 +88,7 @@ public struct DeliveryCommands: Sendable {
     public func recordAttempts(_ outcomes: [Outcome], _ completion: @escaping @Sendable (Result<[Delivery], any Error>) -> Void) {
         store.write(deadline: nil, { [decider] transaction in
             try outcomes.compactMap { outcome in
-                guard let delivery = try DeliveriesView.delivery(outcome.id, in: transaction.db) else { return nil }
+                guard let delivery = try transaction.delivery(outcome.id) else { return nil }
                 let events = decider.recordAttempt(outcome.result, startedAt: outcome.startedAt, on: delivery)
                 return try Self.append(events, to: delivery, in: transaction)
             }
@@ -104,7 +99,7 @@ public struct DeliveryCommands: Sendable {
                         _ completion: @escaping @Sendable (Result<Delivery, any Error>) -> Void,
                         decide: @escaping @Sendable (Delivery, Int64) throws -> [DeliveryEvent]) {
         store.write(deadline: deadline, { transaction in
-            guard let delivery = try DeliveriesView.delivery(id, in: transaction.db) else {
+            guard let delivery = try transaction.delivery(id) else {
                 throw DomainError.notFound("no delivery \(id)")
             }
             return try Self.append(try decide(delivery, transaction.now), to: delivery, in: transaction)
@@ -112,9 +107,9 @@ public struct DeliveryCommands: Sendable {
     }
 
     /// Appends a delivery's new events; returns the delivery as they leave it.
-    private static func append(_ events: [DeliveryEvent], to delivery: Delivery, in transaction: WriteTransaction) throws -> Delivery {
+    private static func append(_ events: [DeliveryEvent], to delivery: Delivery, in transaction: any UnitOfWork) throws -> Delivery {
         guard !events.isEmpty else { return delivery }
-        let recorded = try transaction.append(stream: delivery.id.stream, expectedVersion: delivery.version, events.map {
+        let recorded = try transaction.append(to: delivery.id.stream, expectedVersion: delivery.version, events.map {
             let stored = StoredEvent.encode($0)
             return NewEvent(type: stored.type, payload: stored.payload)
         })

@@ -25,7 +25,7 @@ public final class DeliveryReactor: Service, Sendable {
         public init() {}
     }
 
-    let store: EventStore
+    let store: any EventLog
     let commands: DeliveryCommands
     let sender: WebhookSender
     let settings: Settings
@@ -33,8 +33,8 @@ public final class DeliveryReactor: Service, Sendable {
     let clock: @Sendable () -> Int64
     private let state: ReactorState
 
-    public init(store: EventStore, commands: DeliveryCommands, sender: WebhookSender, settings: Settings, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = EventStore.systemClock) {
+    public init(store: any EventLog, commands: DeliveryCommands, sender: WebhookSender, settings: Settings, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.store = store
         self.commands = commands
         self.sender = sender
@@ -66,7 +66,7 @@ public final class DeliveryReactor: Service, Sendable {
         let subscription = store.subscribe { head in eventLoop.execute { state.committed(head) } }
         defer { subscription.cancel() }
         let cursor = try store.head()
-        let open = try store.read { try DeliveriesView.allOpen(in: $0) }
+        let open = try store.read { try $0.allOpenDeliveries() }
         let recorder = AttemptRecorder(commands: commands, logger: logger, eventLoop: eventLoop) { deliveries in
             eventLoop.execute { state.recorded(deliveries) }
         }
@@ -87,7 +87,7 @@ public final class DeliveryReactor: Service, Sendable {
     static let queueChanges = [Publication.typeName, "DeliveryRetryRequested", "DeliveryCancelled"]
 
     func platform(of delivery: Delivery) -> Platform {
-        store.integrations?.integration(delivery.integrationID)?.platform ?? .custom
+        store.integrations.integration(delivery.integrationID)?.platform ?? .custom
     }
 }
 
@@ -202,11 +202,11 @@ private final class ReactorState: @unchecked Sendable {
                     bodies.keep(publication.event)
                     continue
                 }
-                guard let change = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) else { continue }
-                let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
+                guard let id = event.stream.deliveryID,
+                      let change = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) else { continue }
                 switch change {
                 case .retryRequested:
-                    if let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }), delivery.status.isOpen {
+                    if let delivery = try store.read({ try $0.delivery(id) }), delivery.status.isOpen {
                         queue.add(delivery, platform: reactor.platform(of: delivery))
                     }
                 case .cancelled:
@@ -224,7 +224,7 @@ private final class ReactorState: @unchecked Sendable {
     private func body(of eventID: String, for platform: Platform) throws -> [UInt8]? {
         let (event, cached) = bodies.get(eventID, platform)
         if let cached { return cached }
-        guard let event = try event ?? reactor.store.read({ try DeliveriesView.publication(eventID, in: $0) })?.event else { return nil }
+        guard let event = try event ?? reactor.store.read({ try $0.publication(eventID) })?.event else { return nil }
         let body = Array(PayloadFormatter.payload(for: event.notification, platform: platform).serialized().utf8)
         bodies.set(event, platform, body)
         return body
@@ -235,7 +235,7 @@ private final class ReactorState: @unchecked Sendable {
     /// hold every slot for its length.
     private func attempt(_ entry: DeliveryQueue.Entry) {
         let reactor = self.reactor!
-        let integration = reactor.store.integrations?.integration(entry.integrationID)
+        let integration = reactor.store.integrations.integration(entry.integrationID)
         let body: [UInt8]?
         do {
             body = try integration.flatMap { try self.body(of: entry.eventID, for: $0.platform) }

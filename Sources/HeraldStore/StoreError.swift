@@ -1,24 +1,52 @@
-/// Why the store refused a request.
-public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// The stream's version was not the one the writer expected.
-    case versionConflict(stream: String, expected: UInt64, actual: UInt64)
-    case schemaTooNew(found: Int, supported: Int)
-    case databaseInUse(path: String)
-    case closed
-    case deadlineExceeded
+import HeraldCore
 
-    public var description: String {
-        switch self {
-        case let .versionConflict(stream, expected, actual):
-            "version conflict on \(stream): expected version \(expected), found \(actual)"
-        case let .schemaTooNew(found, supported):
-            "the database schema is version \(found), newer than this Herald supports (\(supported))"
-        case let .databaseInUse(path):
-            "\(path) is in use by another process (a running heraldd?)"
-        case .closed:
-            "the event log is closed"
-        case .deadlineExceeded:
-            "the deadline passed before the write could start"
+/// Why a log refused a request. A struct, not an enum: a backend can add reasons without breaking
+/// callers, who match the codes they handle and treat the rest alike.
+public struct StoreError: Error, Equatable, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Hashable, Sendable {
+            case versionConflict = "version conflict", schemaTooNew = "schema too new", inUse = "in use", closed
+            case deadlineExceeded = "deadline exceeded", unavailable
         }
+
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+        public var description: String { base.rawValue }
+
+        /// A stream was not at the version its writer expected: another command changed it first.
+        public static let versionConflict = Code(.versionConflict)
+        /// The store was written by a newer Herald.
+        public static let schemaTooNew = Code(.schemaTooNew)
+        /// Another process holds the store.
+        public static let inUse = Code(.inUse)
+        /// The log is closed, or closing.
+        public static let closed = Code(.closed)
+        /// The deadline passed before the write could start.
+        public static let deadlineExceeded = Code(.deadlineExceeded)
+        /// The store can't be reached or can't write now (a full disk, a lost connection).
+        public static let unavailable = Code(.unavailable)
     }
+
+    public let code: Code
+    public let description: String
+
+    public init(_ code: Code, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+
+    public static func versionConflict(stream: StreamName, expected: UInt64, actual: UInt64) -> StoreError {
+        StoreError(.versionConflict, "version conflict on \(stream): expected version \(expected), found \(actual)")
+    }
+
+    public static func schemaTooNew(found: Int, supported: Int) -> StoreError {
+        StoreError(.schemaTooNew, "the database schema is version \(found), newer than this Herald supports (\(supported))")
+    }
+
+    public static func inUse(path: String) -> StoreError {
+        StoreError(.inUse, "\(path) is in use by another process (a running heraldd?)")
+    }
+
+    public static let closed = StoreError(.closed, "the event log is closed")
+    public static let deadlineExceeded = StoreError(.deadlineExceeded, "the deadline passed before the write could start")
 }

@@ -38,7 +38,7 @@ import Testing
             #expect(Set(recorded.map(\.id)) == Set(published.deliveries.map(\.id)))
             #expect(store.commitStatistics.writes - writesBefore < 50)
             for delivery in published.deliveries.enumerated() {
-                let stored = try #require(try store.read { try DeliveriesView.delivery(delivery.element.id, in: $0) })
+                let stored = try #require(try store.read { try $0.delivery(delivery.element.id) })
                 #expect(stored.attemptCount == 1)
                 #expect(stored.status == (delivery.offset.isMultiple(of: 2) ? .delivered : .failed))
             }

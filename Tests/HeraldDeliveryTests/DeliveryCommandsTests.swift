@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldSQLite
 import HeraldStore
 import HeraldWire
 import Synchronization
@@ -12,25 +13,31 @@ import Testing
     @Test func fanOutSeesAnIntegrationChangedEarlierInTheSameTransaction() async throws {
         try await withStore(integrations: 1) { store, ids in
             let id = ids[0]
-            #expect(store.integrations?.integrations(ofProject: "P").count == 1)
+            #expect(store.integrations.integrations(ofProject: "P").count == 1)
 
-            // A write that holds the writer, so that the reset and the publish queue up behind it and
-            // go in one transaction together.
+            // A write that holds the writer until the reset and the publish have queued up behind
+            // it, so that those two go in one transaction together.
             let commands = DeliveryCommands(store: store, decider: DeliveryDecider())
             let published = Mutex<[Int]>([])
             let transactionsBefore = store.commitStatistics.transactions
+            let (holding, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                store.write({ _ in Thread.sleep(forTimeInterval: 0.2) }, completion: { _ in })
-                Thread.sleep(forTimeInterval: 0.05)
-                store.write({ transaction in
+                store.write(deadline: nil, { _ in
+                    holding.signal()
+                    _ = release.wait(timeout: .now() + 10)
+                }, completion: { _ in })
+                _ = holding.wait(timeout: .now() + 10)
+                store.write(deadline: nil, { transaction in
                     let reset = StoredEvent.encode(IntegrationEvent.reset)
-                    try transaction.append(stream: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
+                    try transaction.append(to: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
                 }, completion: { _ in })
                 commands.publish(.init(projectId: "P", eventType: "test_case.created", dataJson: #"{"id":"1","title":"t"}"#),
                                  deadline: nil) { result in
                     published.withLock { $0.append((try? result.get())?.deliveries.count ?? -1) }
                     done.resume()
                 }
+                // Both are queued: `write` and `publish` enqueue before they return.
+                release.signal()
             }
             #expect(store.commitStatistics.transactions - transactionsBefore == 2, "the reset and the publish shared a transaction")
             #expect(published.withLock { $0 } == [0], "a reset integration gets no delivery")

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldClient
-import HeraldStore
+import HeraldSQLite
 import HeraldWire
 import Synchronization
 
@@ -146,30 +146,8 @@ struct Bench: AsyncParsableCommand {
 
     /// Appends rows of the same shape as the event log's, `batch` per transaction, with the same pragmas.
     func rawAppends(path: String, batch: Int, duration: Duration) throws -> Result {
-        try? FileManager.default.removeItem(atPath: path)
-        do {
-            let store = try EventStore(path: path, projections: [])  // creates the same schema
-            store.close()
-        }
-        let db = try SQLiteConnection(path: path)
-        try db.execute("PRAGMA journal_mode = WAL")
-        try db.execute("PRAGMA synchronous = FULL")
-        let payload = [UInt8](repeating: 0x2A, count: 150)
-        var latencies: [Duration] = []
-        var position: Int64 = 0
         let start = ContinuousClock.now
-        while ContinuousClock.now - start < duration {
-            let began = ContinuousClock.now
-            try db.execute("BEGIN IMMEDIATE")
-            for _ in 0..<batch {
-                position += 1
-                try db.run("INSERT INTO events (position, stream, version, type, data, recorded_at) VALUES (?, ?, 1, 'Bench', ?, 0)",
-                           .integer(position), .text("raw-\(position)"), .blob(payload))
-            }
-            try db.execute("COMMIT")
-            let latency = ContinuousClock.now - began
-            latencies += Array(repeating: latency, count: batch)
-        }
+        let latencies = try SQLiteBaselines.appendRows(path: path, batch: batch, duration: duration)
         return Result(calls: latencies.count, elapsed: ContinuousClock.now - start, latencies: latencies)
     }
 

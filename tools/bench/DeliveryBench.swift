@@ -1,6 +1,7 @@
 import Foundation
 import HeraldClient
 import HeraldCore
+import HeraldSQLite
 import HeraldStore
 import HeraldWire
 import Synchronization
@@ -98,31 +99,25 @@ struct DeliveryBench: Sendable {
     func replay(in directory: String, events: Int) async throws -> String {
         let path = "\(directory)/replay.db"
         progress("writing \(events) events for the replay measurement")
-        let store = try EventStore(path: path, synchronous: .normal)
+        let store = try SQLiteEventLog(path: path, synchronous: .normal)
         try await fill(store, events: events)
         store.close()
 
         progress("rebuilding every view")
-        let rebuilt = try EventStore(path: path, synchronous: .normal)
+        let rebuilt = try SQLiteEventLog(path: path, synchronous: .normal)
         let rebuildStart = ContinuousClock.now
-        let processed = try await rebuilt.rebuildProjections { _, _ in }
+        let processed = try await rebuilt.rebuildViews { _, _ in }
         let rebuild = ContinuousClock.now - rebuildStart
         rebuilt.close()
 
         progress("raw scan")
-        let db = try SQLiteConnection(path: path, readOnly: true)
-        let scanStart = ContinuousClock.now
-        var bytes = 0
-        _ = try db.rows("SELECT position, stream, version, type, data, recorded_at FROM events") { row in
-            bytes += row.blob(4).count + row.string(1).utf8.count + row.string(3).utf8.count
-        }
-        let scan = ContinuousClock.now - scanStart
+        let scan = try SQLiteBaselines.scanEvents(path: path)
         return String(format: "| rebuild of all views from %d events | %.2f s | raw scan: %.2f s | %.1f× |",
                       processed, rebuild.seconds, scan.seconds, rebuild.seconds / scan.seconds)
     }
 
     /// A history shaped like real use: integrations, publications, and deliveries with attempts.
-    private func fill(_ store: EventStore, events target: Int) async throws {
+    private func fill(_ store: SQLiteEventLog, events target: Int) async throws {
         var written = 0
         var batchStart = 0
         let integrations = (0..<10).map { IntegrationID("int_bench\($0)") }
@@ -130,7 +125,7 @@ struct DeliveryBench: Sendable {
             for (n, id) in integrations.enumerated() {
                 let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
                     id: id, projectID: "P", platform: .custom, name: "i\(n)", url: "https://x.test/\(n)", events: [.testCaseCreated])))
-                try transaction.append(stream: id.stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
+                try transaction.append(to: id.stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
             }
         }
         written += integrations.count
@@ -147,7 +142,7 @@ struct DeliveryBench: Sendable {
                     let published = StoredEvent.encode(Publication(event: event, targets: [
                         .init(deliveryID: delivery, integrationID: integrations[publication % 10]),
                     ]))
-                    try transaction.append(stream: Publication.stream(eventID), expectedVersion: 0,
+                    try transaction.append(to: Publication.stream(eventID), expectedVersion: 0,
                                            [NewEvent(type: published.type, payload: published.payload)])
                     let changes: [DeliveryEvent] = [
                         .attempted(.init(number: 1, startedAt: 1, durationMilliseconds: 5, httpStatus: 500, error: "HTTP 500",
@@ -155,7 +150,7 @@ struct DeliveryBench: Sendable {
                         .attempted(.init(number: 2, startedAt: 60_001, durationMilliseconds: 5, httpStatus: 200, error: "",
                                          responseSnippet: "ok", location: "", outcome: .delivered, nextAttemptAt: 0)),
                     ]
-                    try transaction.append(stream: delivery.stream, expectedVersion: 0, changes.map {
+                    try transaction.append(to: delivery.stream, expectedVersion: 0, changes.map {
                         let stored = StoredEvent.encode($0)
                         return NewEvent(type: stored.type, payload: stored.payload)
                     })

@@ -4,7 +4,6 @@ public struct DeliveryID: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
-    public var stream: String { "delivery-\(rawValue)" }
 
     public static func random<G: RandomNumberGenerator>(using generator: inout G, now: UInt64) -> DeliveryID {
         DeliveryID(TimeOrderedID.make(prefix: "dlv_", now: now, using: &generator))

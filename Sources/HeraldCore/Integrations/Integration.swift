@@ -39,6 +39,20 @@ public struct Integration: Equatable, Sendable {
             self.lastError = lastError
             self.consecutiveFailures = consecutiveFailures
         }
+
+        /// The health after one of the integration's deliveries was attempted.
+        public func recording(_ attempt: DeliveryEvent.Attempt) -> Health {
+            switch attempt.outcome {
+            case .delivered:
+                Health(lastAttemptAt: attempt.startedAt, lastHTTPStatus: attempt.httpStatus)
+            case .failed, .exhausted:
+                Health(lastAttemptAt: attempt.startedAt, lastHTTPStatus: attempt.httpStatus,
+                       lastError: attempt.error.isEmpty ? "HTTP \(attempt.httpStatus)" : attempt.error,
+                       consecutiveFailures: consecutiveFailures &+ 1)
+            case .cancelled:
+                self
+            }
+        }
     }
 
     public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String,

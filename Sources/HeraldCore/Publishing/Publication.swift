@@ -32,6 +32,5 @@ public struct Publication: Equatable, Sendable {
         }
     }
 
-    public static func stream(_ eventID: String) -> String { "publication-\(eventID)" }
     public static let typeName = "EventPublished"
 }

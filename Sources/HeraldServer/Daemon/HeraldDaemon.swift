@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldDelivery
+import HeraldSQLite
 import HeraldStore
 import HeraldWire
 import Logging
@@ -13,7 +14,7 @@ public struct DaemonConfiguration: Sendable {
     public var socketPath: String
     public var databasePath: String
     public var socketMode: UInt16 = 0o600
-    public var synchronous: EventStore.Synchronous = .full
+    public var synchronous: SQLiteEventLog.Synchronous = .full
     public var peerPolicy: PeerPolicy = .ownUIDOnly
     public var allowList: HostAllowList = .none
     public var maximumFrameSize = FrameDecoder.defaultMaximumFrameSize
@@ -53,7 +54,7 @@ public final class HeraldDaemon: Service {
     public func run() async throws {
         let configuration = self.configuration
         try SocketFile.prepare(configuration.socketPath)
-        let store = try EventStore(path: configuration.databasePath, synchronous: configuration.synchronous, logger: logger)
+        let store = try SQLiteEventLog(path: configuration.databasePath, synchronous: configuration.synchronous, logger: logger)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -78,7 +79,7 @@ public final class HeraldDaemon: Service {
                 store: store, decider: IntegrationDecider(allowList: configuration.allowList),
                 resolver: HostResolver(threadPool: threadPool)),
             deliveries: deliveries, sender: sender,
-            tracker: tracker, socketPath: configuration.socketPath, startedAt: EventStore.systemClock(), logger: logger,
+            tracker: tracker, socketPath: configuration.socketPath, startedAt: SystemClock.milliseconds(), logger: logger,
             maximumFrameSize: configuration.maximumFrameSize,
             reactorProgress: { reactor.progress })
 

@@ -6,7 +6,7 @@ import NIOCore
 /// Serves WatchDeliveries: after each commit, the new state of every delivery it changed (new ones
 /// as pending; others as the view has them by then, which may already be a later state).
 struct DeliveryWatcher: Sendable {
-    let store: EventStore
+    let store: any EventLog
     let call: ServerCall
     let integrationID: String?
     let tracker: CallTracker
@@ -40,9 +40,8 @@ struct DeliveryWatcher: Sendable {
                 }
                 continue
             }
-            guard event.stream.hasPrefix("delivery-") else { continue }
-            let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
-            guard let delivery = try store.read({ try DeliveriesView.delivery(id, in: $0) }),
+            guard let id = event.stream.deliveryID else { continue }
+            guard let delivery = try store.read({ try $0.delivery(id) }),
                   integrationID == nil || delivery.integrationID.rawValue == integrationID
             else { continue }
             call.stream(V1.Delivery(delivery))

@@ -7,7 +7,7 @@ import NIOCore
 /// doesn't read holds at most one page in the daemon), and with `follow` waits for commits and goes
 /// on until the call ends.
 struct EventStreamer: Sendable {
-    let store: EventStore
+    let store: any EventLog
     let call: ServerCall
     let request: V1.ReadEventsRequest
     let tracker: CallTracker
@@ -27,7 +27,7 @@ struct EventStreamer: Sendable {
                     let page = try store.events(from: next, limit: min(pageSize, remaining))
                     for event in page {
                         call.stream(V1.LogEvent(
-                            position: event.position, stream: event.stream, version: event.version, type: event.type,
+                            position: event.position, stream: event.stream.rawValue, version: event.version, type: event.type,
                             payload: event.payload, recordedAtUnixMs: event.recordedAt))
                     }
                     return page
@@ -37,7 +37,7 @@ struct EventStreamer: Sendable {
                     guard await iterator.next() != nil else { return }
                     continue
                 }
-                let bytes = page.reduce(0) { $0 + $1.payload.count + $1.stream.utf8.count + 32 }
+                let bytes = page.reduce(0) { $0 + $1.payload.count + $1.stream.rawValue.utf8.count + 32 }
                 pageSize = max(1, min(Self.maximumPageSize, page.count * Self.pageBytes / max(bytes, 1)))
                 next = last.position + 1
                 remaining -= page.count

@@ -8,7 +8,7 @@ import NIOCore
 /// The methods of `herald.v1.Herald`. Reads run inline on the event loop, from the in-memory
 /// integrations view: a lookup costs less than a hop to another thread would.
 public final class HeraldService: CallHandler {
-    let store: EventStore
+    let store: any EventLog
     let integrations: IntegrationsCache
     let commands: IntegrationCommands
     let deliveries: DeliveryCommands
@@ -23,7 +23,7 @@ public final class HeraldService: CallHandler {
 
     public static let version = HeraldVersion.current
 
-    public init(store: EventStore, commands: IntegrationCommands, deliveries: DeliveryCommands, sender: WebhookSender,
+    public init(store: any EventLog, commands: IntegrationCommands, deliveries: DeliveryCommands, sender: WebhookSender,
                 tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger,
                 maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize,
                 reactorProgress: @escaping @Sendable () -> DeliveryReactor.Progress? = { nil }) {
@@ -32,7 +32,7 @@ public final class HeraldService: CallHandler {
         self.store = store
         self.deliveries = deliveries
         self.sender = sender
-        self.integrations = store.integrations ?? IntegrationsCache()
+        self.integrations = store.integrations
         self.tracker = tracker
         self.commands = commands
         self.socketPath = socketPath
@@ -80,7 +80,7 @@ public final class HeraldService: CallHandler {
                 }
                 let reactor = reactorProgress()
                 return V1.StatusResponse(headPosition: head, projections: projections, socketPath: socketPath,
-                                         databasePath: store.path, version: Self.version, startedAtUnixMs: startedAt,
+                                         databasePath: store.location.address, version: Self.version, startedAtUnixMs: startedAt,
                                          reactorPosition: reactor?.position ?? 0, deliveriesQueued: UInt64(reactor?.queued ?? 0),
                                          deliveriesInFlight: UInt64(reactor?.inFlight ?? 0),
                                          maxFrameBytes: UInt32(clamping: maximumFrameSize),
@@ -113,21 +113,18 @@ public final class HeraldService: CallHandler {
                 if !request.eventType.isEmpty, EventType(rawValue: request.eventType) == nil {
                     throw DomainError.invalidArgument("unknown event type '\(request.eventType)'")
                 }
+                let filter = DeliveryFilter(
+                    integrationID: request.integrationId.isEmpty ? nil : IntegrationID(request.integrationId),
+                    status: DeliveryStatus(rawValue: request.status), eventType: EventType(rawValue: request.eventType))
                 let found = try store.read {
-                    try DeliveriesView.list(
-                        integrationID: request.integrationId.isEmpty ? nil : request.integrationId,
-                        status: request.status.isEmpty ? nil : request.status,
-                        eventType: request.eventType.isEmpty ? nil : request.eventType,
-                        limit: request.limit == 0 ? 100 : Int(min(request.limit, 10_000)), in: $0)
+                    try $0.deliveries(matching: filter, limit: request.limit == 0 ? 100 : Int(min(request.limit, 10_000)))
                 }
                 return V1.ListDeliveriesResponse(deliveries: found.map { V1.Delivery($0) })
             }
         case Method.getDelivery:
             query(call, V1.DeliveryRef.self) { [store] request in
                 let id = DeliveryID(request.deliveryId)
-                let (delivery, attempts) = try store.read { db in
-                    (try DeliveriesView.delivery(id, in: db), try DeliveriesView.attempts(id, in: db))
-                }
+                let (delivery, attempts) = try store.read { views in (try views.delivery(id), try views.attempts(of: id)) }
                 guard let delivery else { throw DomainError.notFound("no delivery \(id)") }
                 return V1.DeliveryResponse(delivery: V1.Delivery(delivery, attempts: attempts))
             }
@@ -136,7 +133,7 @@ public final class HeraldService: CallHandler {
             deliveries.retry(DeliveryID(request.deliveryId), deadline: call.continuousDeadline) { [self] result in
                 switch result {
                 case .success(let delivery):
-                    let attempts = (try? store.read { try DeliveriesView.attempts(delivery.id, in: $0) }) ?? []
+                    let attempts = (try? store.read { try $0.attempts(of: delivery.id) }) ?? []
                     call.reply { V1.DeliveryResponse(delivery: V1.Delivery(delivery, attempts: attempts)) }
                 case .failure(let error):
                     call.fail(rpcError(error))
@@ -150,7 +147,7 @@ public final class HeraldService: CallHandler {
             Task { [sender] in
                 let sample = PublishedEvent.sample(projectID: integration.projectID, type: integration.events.first ?? .testCaseCreated)
                 let body = PayloadFormatter.payload(for: sample.notification, platform: integration.platform).serialized()
-                let started = EventStore.systemClock()
+                let started = SystemClock.milliseconds()
                 let result = await sender.send(url: integration.url, body: Array(body.utf8), id: "test_" + sample.eventID,
                                                signingSecret: integration.signingSecret)
                 let attempt = V1.DeliveryAttempt(
@@ -219,7 +216,7 @@ public final class HeraldService: CallHandler {
         Task { [store, logger] in
             do {
                 let started = ContinuousClock.now
-                let processed = try await store.rebuildProjections(every: 5_000) { processed, total in
+                let processed = try await store.rebuildViews(every: 5_000) { processed, total in
                     call.stream(V1.ReplayProgress(processed: processed, total: total, done: false))
                 }
                 call.stream(V1.ReplayProgress(processed: processed, total: processed, done: true))
@@ -248,11 +245,12 @@ public final class HeraldService: CallHandler {
             }
             return RPCError(code, error.message)
         case let error as StoreError:
-            switch error {
+            switch error.code {
             case .versionConflict: return RPCError(.aborted, error.description)
             case .deadlineExceeded: return RPCError(.deadlineExceeded, error.description)
             case .closed: return RPCError(.unavailable, "heraldd is shutting down")
-            case .schemaTooNew, .databaseInUse: return RPCError(.failedPrecondition, error.description)
+            case .unavailable: return RPCError(.unavailable, error.description)
+            default: return RPCError(.failedPrecondition, error.description)
             }
         case let error as WireDecodingError:
             return RPCError(.invalidArgument, error.message)

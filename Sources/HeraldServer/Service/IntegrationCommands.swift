@@ -9,11 +9,11 @@ import HeraldWire
 /// Commands complete through a callback rather than `async`: on the hot path a command goes from
 /// the event loop straight to the writer and back, with no task to schedule in between.
 public struct IntegrationCommands: Sendable {
-    let store: EventStore
+    let store: any EventLog
     let decider: IntegrationDecider
     let resolver: HostResolver
 
-    public init(store: EventStore, decider: IntegrationDecider, resolver: HostResolver) {
+    public init(store: any EventLog, decider: IntegrationDecider, resolver: HostResolver) {
         self.store = store
         self.decider = decider
         self.resolver = resolver
@@ -30,7 +30,7 @@ public struct IntegrationCommands: Sendable {
     public typealias Completion = @Sendable (Result<Outcome, any Error>) -> Void
 
     public func connect(_ request: V1.ConnectIntegrationRequest, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
-        let id = IntegrationID.random(now: UInt64(EventStore.systemClock()))
+        let id = IntegrationID.random(now: UInt64(SystemClock.milliseconds()))
         let command = IntegrationCommand.connect(.init(
             id: id, projectID: request.projectId, platform: request.platform, name: request.name, url: request.url,
             events: request.events,
@@ -59,7 +59,7 @@ public struct IntegrationCommands: Sendable {
     /// against it, and it never changes.
     private func execute(_ command: IntegrationCommand, on id: IntegrationID, deadline: ContinuousClock.Instant?,
                          _ completion: @escaping Completion) {
-        guard let current = store.integrations?.integration(id) else {
+        guard let current = store.integrations.integration(id) else {
             return completion(.failure(DomainError.notFound("no integration \(id)")))
         }
         execute(command, on: id, platform: current.platform, deadline: deadline, completion)
@@ -77,9 +77,9 @@ public struct IntegrationCommands: Sendable {
         let write: @Sendable () -> Void = { [store, decider] in
             store.write(deadline: deadline, { transaction in
                 let state: Integration? = if case .connect(let connected) = valid {
-                    try IntegrationsView.integration(projectID: connected.projectID, url: connected.url, in: transaction.db)
+                    try transaction.integration(projectID: connected.projectID, url: connected.url)
                 } else {
-                    try IntegrationsView.integration(id, in: transaction.db)
+                    try transaction.integration(id)
                 }
                 let events = try decider.decide(valid: valid, state: state)
                 if events.isEmpty, let state { return Outcome(integration: state, setURL: false) }
@@ -94,9 +94,9 @@ public struct IntegrationCommands: Sendable {
     }
 
     private static func append(
-        _ events: [IntegrationEvent], to id: IntegrationID, after state: Integration?, _ transaction: WriteTransaction
+        _ events: [IntegrationEvent], to id: IntegrationID, after state: Integration?, _ transaction: any UnitOfWork
     ) throws -> Outcome {
-        let recorded = try transaction.append(stream: id.stream, expectedVersion: state?.version ?? 0, events.map { event in
+        let recorded = try transaction.append(to: id.stream, expectedVersion: state?.version ?? 0, events.map { event in
             let stored = StoredEvent.encode(event)
             return NewEvent(type: stored.type, payload: stored.payload)
         })
@@ -128,11 +128,11 @@ public struct IntegrationCommands: Sendable {
             default: false
             }
         }
-        let open = cancels ? try DeliveriesView.open(integrationID: id, in: transaction.db) : []
+        let open = cancels ? try transaction.openDeliveries(of: id) : []
         for event in events where cancels {
             for (delivery, reason) in DeliveryDecider().cancellations(after: event, of: after, open: open) {
                 let stored = StoredEvent.encode(DeliveryEvent.cancelled(reason: reason))
-                try transaction.append(stream: delivery.id.stream, expectedVersion: delivery.version,
+                try transaction.append(to: delivery.id.stream, expectedVersion: delivery.version,
                                        [NewEvent(type: stored.type, payload: stored.payload)])
             }
         }

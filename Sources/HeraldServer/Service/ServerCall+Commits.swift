@@ -8,7 +8,7 @@ extension ServerCall {
     /// before this returns: a reply to any later call on the connection means the work sees what
     /// that call commits.
     func followCommits(
-        store: EventStore, tracker: CallTracker, follow: Bool = true,
+        store: any EventLog, tracker: CallTracker, follow: Bool = true,
         _ work: @escaping @Sendable (_ commits: AsyncStream<LogPosition>, _ head: LogPosition) async throws -> Void
     ) {
         let (commits, continuation) = AsyncStream.makeStream(of: LogPosition.self, bufferingPolicy: .bufferingNewest(1))

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HeraldStore
+import HeraldSQLite
 import HeraldWire
 
 struct Replay: AsyncParsableCommand {
@@ -44,15 +44,15 @@ struct Replay: AsyncParsableCommand {
             Output.error("NOT_FOUND: no database at \(path)")
             throw ExitCode(1)
         }
-        let store: EventStore
+        let store: SQLiteEventLog
         do {
-            store = try EventStore(path: path)
+            store = try SQLiteEventLog(path: path)
         } catch {
             Output.error("FAILED_PRECONDITION: \(error)")
             throw ExitCode(1)
         }
         defer { store.close() }
-        let processed = try await store.rebuildProjections { processed, total in bar.update(processed, total) }
+        let processed = try await store.rebuildViews { processed, total in bar.update(processed, total) }
         return V1.ReplayProgress(processed: processed, total: processed, done: true)
     }
 }

@@ -1,18 +1,19 @@
 import HeraldCore
+import HeraldStore
 import HeraldWire
 
 /// The integrations view: one row per integration, folded with `Integration.evolve`, the same
 /// function the decider's state comes from.
-public struct IntegrationsProjection: Projection {
-    public let name = "integrations"
+struct IntegrationsProjection: Projection {
+    let name = "integrations"
     /// What reads are served from.
-    public let cache: IntegrationsCache
+    let cache: IntegrationsCache
 
-    public init(cache: IntegrationsCache = IntegrationsCache()) {
+    init(cache: IntegrationsCache) {
         self.cache = cache
     }
 
-    public func didCommit(streams: [String: Set<String>]?, in db: SQLiteConnection) throws {
+    func didCommit(streams: [StreamName: Set<String>]?, in db: SQLiteConnection) throws {
         guard let streams else {
             cache.replaceAll(try IntegrationsView.list(projectID: nil, in: db))
             return
@@ -20,21 +21,20 @@ public struct IntegrationsProjection: Projection {
         // A delivery's attempts change its integration's health, so they refresh it too.
         var ids = Set<IntegrationID>()
         for (stream, types) in streams {
-            if stream.hasPrefix("integration-") {
-                ids.insert(IntegrationID(String(stream.dropFirst("integration-".count))))
-            } else if stream.hasPrefix("delivery-"), types.contains("DeliveryAttempted"),
-                      let id = try DeliveriesView.integrationID(of: DeliveryID(String(stream.dropFirst("delivery-".count))), in: db) {
+            if let id = stream.integrationID {
+                ids.insert(id)
+            } else if let delivery = stream.deliveryID, types.contains("DeliveryAttempted"),
+                      let id = try DeliveriesView.integrationID(of: delivery, in: db) {
                 ids.insert(id)
             }
         }
         cache.update(try ids.compactMap { try IntegrationsView.integration($0, in: db) })
     }
 
-    public func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
-        guard event.stream.hasPrefix("integration-"),
+    func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
+        guard let id = event.stream.integrationID,
               let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
         else { return }
-        let id = IntegrationID(String(event.stream.dropFirst("integration-".count)))
         // An integration's first event makes it; there is nothing to read before it.
         let current = event.version == 1 ? nil : try IntegrationsView.integration(id, in: db)
         guard let next = Integration.evolve(current, change, recordedAt: event.recordedAt) else { return }
@@ -63,13 +63,13 @@ public struct IntegrationsProjection: Projection {
         }
     }
 
-    public func clear(in db: SQLiteConnection) throws {
+    func clear(in db: SQLiteConnection) throws {
         try db.execute("DELETE FROM integrations")
     }
 }
 
 /// Queries of the integrations view.
-public enum IntegrationsView {
+enum IntegrationsView {
     private static let columns =
         """
         id, project_id, platform, name, url, events, status, created_at, updated_at, version, masked_url, signing_secret,
@@ -79,23 +79,23 @@ public enum IntegrationsView {
     private static let selectByProject = "SELECT \(columns) FROM integrations WHERE project_id = ?"
     private static let selectByURL = "SELECT \(columns) FROM integrations WHERE project_id = ? AND url = ? LIMIT 1"
 
-    public static func integration(_ id: IntegrationID, in db: SQLiteConnection) throws -> Integration? {
+    static func integration(_ id: IntegrationID, in db: SQLiteConnection) throws -> Integration? {
         try db.firstRow(selectByID, [.text(id.rawValue)], row)
     }
 
     /// The integration of `projectID` with exactly this webhook URL, if any.
-    public static func integration(projectID: String, url: String, in db: SQLiteConnection) throws -> Integration? {
+    static func integration(projectID: String, url: String, in db: SQLiteConnection) throws -> Integration? {
         try db.firstRow(
             selectByURL, [.text(projectID), .text(url)], row)
     }
 
     /// Every integration of a project, in no particular order: the candidates of a fan-out.
-    public static func all(projectID: String, in db: SQLiteConnection) throws -> [Integration] {
+    static func all(projectID: String, in db: SQLiteConnection) throws -> [Integration] {
         try db.rows(selectByProject, [.text(projectID)], row)
     }
 
     /// Integrations in the order they were connected; all projects when `projectID` is nil.
-    public static func list(projectID: String?, in db: SQLiteConnection) throws -> [Integration] {
+    static func list(projectID: String?, in db: SQLiteConnection) throws -> [Integration] {
         if let projectID {
             return try db.rows(
                 "SELECT \(columns) FROM integrations WHERE project_id = ? ORDER BY created_at, id", [.text(projectID)], row)

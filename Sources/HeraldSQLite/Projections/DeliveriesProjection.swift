@@ -1,14 +1,15 @@
 import HeraldCore
+import HeraldStore
 import HeraldWire
 
 /// The publications and deliveries views, each delivery's attempts, and the health columns of the
 /// integrations they went to.
-public struct DeliveriesProjection: Projection {
-    public let name = "deliveries"
+struct DeliveriesProjection: Projection {
+    let name = "deliveries"
 
-    public init() {}
+    init() {}
 
-    public func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
+    func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
         if let publication = try StoredEvent.decodePublication(type: event.type, payload: event.payload) {
             let e = publication.event
             try db.run(
@@ -21,10 +22,9 @@ public struct DeliveriesProjection: Projection {
             for delivery in publication.deliveries(recordedAt: event.recordedAt) { try insert(delivery, in: db) }
             return
         }
-        guard event.stream.hasPrefix("delivery-"),
+        guard let id = event.stream.deliveryID,
               let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload)
         else { return }
-        let id = DeliveryID(String(event.stream.dropFirst("delivery-".count)))
         guard let current = try DeliveriesView.delivery(id, in: db) else { return }
         let next = Delivery.evolve(current, change, recordedAt: event.recordedAt)
         try update(next, in: db)
@@ -85,7 +85,7 @@ public struct DeliveriesProjection: Projection {
             .text(delivery.id.rawValue))
     }
 
-    public func clear(in db: SQLiteConnection) throws {
+    func clear(in db: SQLiteConnection) throws {
         try db.execute("""
             DELETE FROM publications;
             DELETE FROM deliveries;
@@ -96,7 +96,7 @@ public struct DeliveriesProjection: Projection {
 }
 
 /// Queries of the deliveries views.
-public enum DeliveriesView {
+enum DeliveriesView {
     static let columns = """
         id, event_id, integration_id, project_id, event_type, status, attempt_count, series_attempts, next_attempt_at,
         created_at, updated_at, last_http_status, last_error, version
@@ -104,17 +104,17 @@ public enum DeliveriesView {
 
     private static let selectByID = "SELECT \(columns) FROM deliveries WHERE id = ?"
 
-    public static func delivery(_ id: DeliveryID, in db: SQLiteConnection) throws -> Delivery? {
+    static func delivery(_ id: DeliveryID, in db: SQLiteConnection) throws -> Delivery? {
         try db.firstRow(selectByID, [.text(id.rawValue)], row)
     }
 
     /// Which integration a delivery goes to, without reading the rest of it.
-    public static func integrationID(of id: DeliveryID, in db: SQLiteConnection) throws -> IntegrationID? {
+    static func integrationID(of id: DeliveryID, in db: SQLiteConnection) throws -> IntegrationID? {
         try db.firstRow("SELECT integration_id FROM deliveries WHERE id = ?", [.text(id.rawValue)]) { IntegrationID($0.string(0)) }
     }
 
     /// Deliveries of an integration that still have an attempt to come.
-    public static func open(integrationID: IntegrationID, in db: SQLiteConnection) throws -> [Delivery] {
+    static func open(integrationID: IntegrationID, in db: SQLiteConnection) throws -> [Delivery] {
         try db.rows(
             "SELECT \(columns) FROM deliveries WHERE integration_id = ? AND status IN ('pending', 'failed')",
             [.text(integrationID.rawValue)], row)
@@ -122,26 +122,25 @@ public enum DeliveriesView {
 
     /// Every delivery that still has an attempt to come, soonest first: the reactor's queue at start.
     /// A scan of the table, once per start; no index is kept up to date for it on every publish.
-    public static func allOpen(in db: SQLiteConnection) throws -> [Delivery] {
+    static func allOpen(in db: SQLiteConnection) throws -> [Delivery] {
         try db.rows(
             "SELECT \(columns) FROM deliveries WHERE status IN ('pending', 'failed') ORDER BY next_attempt_at", [], row)
     }
 
     /// Newest first (ids are time-ordered, so the primary key gives the order), filtered by whichever
     /// of the arguments are given.
-    public static func list(integrationID: String?, status: String?, eventType: String?, limit: Int,
-                            in db: SQLiteConnection) throws -> [Delivery] {
+    static func list(_ filter: DeliveryFilter, limit: Int, in db: SQLiteConnection) throws -> [Delivery] {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
-        if let integrationID { conditions.append("integration_id = ?"); values.append(.text(integrationID)) }
-        if let status { conditions.append("status = ?"); values.append(.text(status)) }
-        if let eventType { conditions.append("event_type = ?"); values.append(.text(eventType)) }
+        if let id = filter.integrationID { conditions.append("integration_id = ?"); values.append(.text(id.rawValue)) }
+        if let status = filter.status { conditions.append("status = ?"); values.append(.text(status.rawValue)) }
+        if let type = filter.eventType { conditions.append("event_type = ?"); values.append(.text(type.rawValue)) }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        values.append(.integer(Int64(limit)))
+        values.append(.integer(Int64(clamping: limit)))
         return try db.rows("SELECT \(columns) FROM deliveries \(filter) ORDER BY id DESC LIMIT ?", values, row)
     }
 
-    public static func attempts(_ id: DeliveryID, in db: SQLiteConnection) throws -> [DeliveryEvent.Attempt] {
+    static func attempts(_ id: DeliveryID, in db: SQLiteConnection) throws -> [DeliveryEvent.Attempt] {
         try db.rows(
             """
             SELECT number, started_at, duration_ms, http_status, error, response_snippet, location, outcome
@@ -156,15 +155,16 @@ public enum DeliveriesView {
     }
 
     /// A published event and the ids of the deliveries its fan-out made.
-    public static func publication(_ eventID: String, in db: SQLiteConnection) throws -> (event: PublishedEvent, deliveryIDs: [DeliveryID])? {
+    static func publication(_ eventID: String, in db: SQLiteConnection) throws -> PublicationRecord? {
         try db.firstRow(
             "SELECT event_id, project_id, project_name, event_type, timestamp, data_json, delivery_ids FROM publications WHERE event_id = ?",
             [.text(eventID)]
         ) { s in
-            (event: PublishedEvent(eventID: s.string(0), projectID: s.string(1), projectName: s.string(2),
-                                   type: EventType(rawValue: s.string(3)) ?? .testCaseCreated, timestamp: s.string(4),
-                                   dataJSON: s.string(5)),
-             deliveryIDs: s.string(6).split(separator: ",").map { DeliveryID(String($0)) })
+            PublicationRecord(
+                event: PublishedEvent(eventID: s.string(0), projectID: s.string(1), projectName: s.string(2),
+                                      type: EventType(rawValue: s.string(3)) ?? .testCaseCreated, timestamp: s.string(4),
+                                      dataJSON: s.string(5)),
+                deliveryIDs: s.string(6).split(separator: ",").map { DeliveryID(String($0)) })
         }
     }
 

@@ -1,6 +1,9 @@
+import HeraldCore
+import HeraldStore
+
 /// A view built from the log. It is applied inside the transaction that appends the events, and its
 /// checkpoint is written in that same transaction, so the view never runs ahead of or behind the log.
-public protocol Projection: Sendable {
+protocol Projection: Sendable {
     /// The checkpoint's name, also shown by `herald status`.
     var name: String { get }
     /// Folds one event into the view. Events the projection doesn't know are skipped.
@@ -10,9 +13,9 @@ public protocol Projection: Sendable {
     /// Called on the writer after a commit that appended to `streams` (with the types of the events
     /// appended to each), or with nil after opening and after a rebuild, when anything may have
     /// changed. For projections that keep state in memory.
-    func didCommit(streams: [String: Set<String>]?, in db: SQLiteConnection) throws
+    func didCommit(streams: [StreamName: Set<String>]?, in db: SQLiteConnection) throws
 }
 
 extension Projection {
-    public func didCommit(streams: [String: Set<String>]?, in db: SQLiteConnection) throws {}
+    func didCommit(streams: [StreamName: Set<String>]?, in db: SQLiteConnection) throws {}
 }

@@ -1,17 +1,17 @@
 import CSQLite
 
 /// An error reported by SQLite.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
-    public let code: Int32
-    public let message: String
-    public var description: String { "SQLite error \(code): \(message)" }
+package struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    package let code: Int32
+    package let message: String
+    package var description: String { "SQLite error \(code): \(message)" }
 
     /// True for a UNIQUE or PRIMARY KEY violation.
-    public var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+    package var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
 }
 
 /// One SQLite connection with a cache of prepared statements. Not thread-safe: one thread at a time.
-public final class SQLiteConnection: @unchecked Sendable {
+package final class SQLiteConnection: @unchecked Sendable {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
     /// The same statements by where their text lives. Nearly every SQL text is a literal or a
@@ -20,7 +20,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// is a check of its identity.
     private var statementsByAddress: [UnsafeRawPointer: (sql: String, statement: Statement)] = [:]
 
-    public init(path: String, readOnly: Bool = false) throws {
+    package init(path: String, readOnly: Bool = false) throws {
         var handle: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &handle, flags, nil)
@@ -40,7 +40,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs one or more statements that return no rows.
-    public func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
         let status = sqlite3_exec(handle, sql, nil, nil, &error)
         if status != SQLITE_OK {
@@ -74,7 +74,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Runs a statement that returns no rows.
-    public func run(_ sql: String, _ values: SQLiteValue...) throws {
+    package func run(_ sql: String, _ values: SQLiteValue...) throws {
         let statement = try prepare(sql)
         defer { statement.reset() }
         try statement.bind(values)
@@ -82,7 +82,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// Every row, read by `row`. The statement is reset afterwards, so it holds no read snapshot.
-    public func rows<T>(_ sql: String, _ values: [SQLiteValue] = [], _ row: (Statement) throws -> T) throws -> [T] {
+    package func rows<T>(_ sql: String, _ values: [SQLiteValue] = [], _ row: (Statement) throws -> T) throws -> [T] {
         let statement = try prepare(sql)
         defer { statement.reset() }
         try statement.bind(values)
@@ -92,7 +92,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// The first row, if any, read by `row`.
-    public func firstRow<T>(_ sql: String, _ values: [SQLiteValue] = [], _ row: (Statement) throws -> T) throws -> T? {
+    package func firstRow<T>(_ sql: String, _ values: [SQLiteValue] = [], _ row: (Statement) throws -> T) throws -> T? {
         let statement = try prepare(sql)
         defer { statement.reset() }
         try statement.bind(values)
@@ -100,7 +100,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// The first column of the first row, as an integer.
-    public func scalar(_ sql: String, _ values: SQLiteValue...) throws -> Int64? {
+    package func scalar(_ sql: String, _ values: SQLiteValue...) throws -> Int64? {
         try firstRow(sql, values) { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
     }
 
@@ -108,14 +108,14 @@ public final class SQLiteConnection: @unchecked Sendable {
 }
 
 /// A value to bind to a statement parameter.
-public enum SQLiteValue {
+package enum SQLiteValue {
     case integer(Int64)
     case text(String)
     case blob([UInt8])
     case null
 }
 
-public final class Statement {
+package final class Statement {
     private let pointer: OpaquePointer
     private unowned let connection: SQLiteConnection
 
@@ -131,7 +131,7 @@ public final class Statement {
         sqlite3_reset(pointer)
     }
 
-    public func bind(_ values: [SQLiteValue]) throws {
+    package func bind(_ values: [SQLiteValue]) throws {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
@@ -157,7 +157,7 @@ public final class Statement {
     }
 
     /// Advances to the next row; false when done.
-    public func step() throws -> Bool {
+    package func step() throws -> Bool {
         switch sqlite3_step(pointer) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
@@ -165,15 +165,15 @@ public final class Statement {
         }
     }
 
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(pointer, column) == SQLITE_NULL }
-    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(pointer, column) }
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(pointer, column) == SQLITE_NULL }
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(pointer, column) }
 
-    public func string(_ column: Int32) -> String {
+    package func string(_ column: Int32) -> String {
         guard let text = sqlite3_column_text(pointer, column) else { return "" }
         return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(pointer, column))), as: UTF8.self)
     }
 
-    public func blob(_ column: Int32) -> [UInt8] {
+    package func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(pointer, column))
         guard count > 0, let bytes = sqlite3_column_blob(pointer, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: bytes, count: count))

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldStore
 import Logging
 import Synchronization
 
@@ -8,7 +9,7 @@ import Synchronization
 struct PendingWrite: @unchecked Sendable {
     let deadline: ContinuousClock.Instant?
     var isExclusive = false
-    let body: (WriteTransaction) throws -> Void
+    let body: (SQLiteUnitOfWork) throws -> Void
     let finish: (Error?) -> Void
 }
 
@@ -20,6 +21,7 @@ struct PendingWrite: @unchecked Sendable {
 final class Writer: @unchecked Sendable {
     private let db: SQLiteConnection
     private let projections: [any Projection]
+    private let integrations: IntegrationsCache
     private let clock: @Sendable () -> Int64
     private let logger: Logger
     private let condition = NSCondition()
@@ -34,9 +36,11 @@ final class Writer: @unchecked Sendable {
 
     static let maximumBatch = 1024
 
-    init(db: SQLiteConnection, projections: [any Projection], clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    init(db: SQLiteConnection, projections: [any Projection], integrations: IntegrationsCache,
+         clock: @escaping @Sendable () -> Int64, logger: Logger) {
         self.db = db
         self.projections = projections
+        self.integrations = integrations
         self.clock = clock
         self.logger = logger
     }
@@ -86,7 +90,7 @@ final class Writer: @unchecked Sendable {
     }
 
     /// Lets in-memory projections catch up with what was just committed, before anyone is answered.
-    func refresh(_ streams: [String: Set<String>]?) {
+    func refresh(_ streams: [StreamName: Set<String>]?) {
         // One read transaction for all of it: each statement on its own would take and release
         // SQLite's file locks again.
         try? db.run("BEGIN")
@@ -120,11 +124,11 @@ final class Writer: @unchecked Sendable {
         var outcomes = [Error?](repeating: nil, count: batch.count)
         var appended = false
         var head: LogPosition = 0
-        var touched: [String: Set<String>]? = [:]
+        var touched: [StreamName: Set<String>]? = [:]
         do {
             try db.run("BEGIN IMMEDIATE")
             let startHead = try LogQueries.head(db)
-            let transaction = WriteTransaction(db: db, projections: projections, now: clock(), head: startHead)
+            let transaction = SQLiteUnitOfWork(db: db, projections: projections, integrations: integrations, now: clock(), head: startHead)
             let now = ContinuousClock.now
             for (index, write) in batch.enumerated() {
                 if let deadline = write.deadline, deadline <= now {

@@ -1,9 +1,9 @@
 import HeraldCore
 import Synchronization
 
-/// The integrations view held in memory for reads. It is refreshed on the writer thread from the
-/// committed view rows, after COMMIT and before any caller hears back, so a read that follows a
-/// command sees it. Reads then cost a dictionary lookup instead of a SQLite read transaction.
+/// The integrations view held in memory for reads. The log refreshes it from the
+/// committed view after each commit and before any caller hears back, so a read that follows a
+/// command sees it. Reads then cost a dictionary lookup instead of a read of the store.
 public final class IntegrationsCache: Sendable {
     private struct Entries {
         var byID: [IntegrationID: Integration] = [:]
@@ -41,13 +41,13 @@ public final class IntegrationsCache: Sendable {
         }
     }
 
-    func update(_ integrations: [Integration]) {
+    package func update(_ integrations: [Integration]) {
         entries.withLock { entries in
             for integration in integrations { entries.put(integration) }
         }
     }
 
-    func replaceAll(_ integrations: [Integration]) {
+    package func replaceAll(_ integrations: [Integration]) {
         var fresh = Entries()
         for integration in integrations { fresh.put(integration) }
         entries.withLock { $0 = fresh }

@@ -1,3 +1,4 @@
+import HeraldStore
 /// The database schema, as numbered migrations. `PRAGMA user_version` records how many have run.
 enum Schema {
     static let migrations: [String] = [

@@ -1,0 +1,44 @@
+/// The name of an event stream: its kind, a dash, and the id of what it holds the history of
+/// ("integration-int_…", "delivery-dlv_…", "publication-<event id>").
+public struct StreamName: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, CaseIterable {
+        case integration, delivery, publication
+    }
+
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public init(_ kind: Kind, _ id: String) { rawValue = "\(kind.rawValue)-\(id)" }
+
+    public var description: String { rawValue }
+
+    /// The kind, if the name starts with one Herald writes.
+    public var kind: Kind? {
+        guard let dash = rawValue.utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        return Kind(rawValue: String(rawValue[..<dash]))
+    }
+
+    /// What follows the kind and its dash.
+    public var id: Substring {
+        guard let dash = rawValue.utf8.firstIndex(of: UInt8(ascii: "-")) else { return rawValue[...] }
+        return rawValue[rawValue.index(after: dash)...]
+    }
+
+    public var integrationID: IntegrationID? { kind == .integration ? IntegrationID(String(id)) : nil }
+    public var deliveryID: DeliveryID? { kind == .delivery ? DeliveryID(String(id)) : nil }
+}
+
+extension IntegrationID {
+    /// The event stream that holds this integration's history.
+    public var stream: StreamName { StreamName(.integration, rawValue) }
+}
+
+extension DeliveryID {
+    /// The stream of a delivery's attempts and changes; the fan-out that made it is in its publication's.
+    public var stream: StreamName { StreamName(.delivery, rawValue) }
+}
+
+extension Publication {
+    public static func stream(_ eventID: String) -> StreamName { StreamName(.publication, eventID) }
+}
