@@ -49,6 +49,16 @@ let package = Package(
             dependencies: [
                 "CSQLite", "HeraldCore", "HeraldStore", "HeraldWire",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        // Every command and query, over domain types: what the RPC server and other front doors call.
+        .target(
+            name: "HeraldApp",
+            dependencies: [
+                "HeraldCore", "HeraldStore",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -56,7 +66,7 @@ let package = Package(
         .target(
             name: "HeraldDelivery",
             dependencies: [
-                "HeraldCore", "HeraldWire", "HeraldStore",
+                "HeraldCore", "HeraldStore", "HeraldApp",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -72,12 +82,13 @@ let package = Package(
         .target(
             name: "HeraldServer",
             dependencies: [
-                "HeraldCore", "HeraldWire", "HeraldStore", "HeraldSQLite", "HeraldDelivery", "CHeraldSystem",
+                "HeraldCore", "HeraldWire", "HeraldStore", "HeraldSQLite", "HeraldApp", "HeraldDelivery", "CHeraldSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -135,10 +146,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "HeraldAppTests", dependencies: ["HeraldApp", "HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire"]),
         .testTarget(
             name: "HeraldDeliveryTests",
             dependencies: [
-                "HeraldDelivery", "HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire", "TestSupport",
+                "HeraldDelivery", "HeraldApp", "HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire", "TestSupport",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),

@@ -1,3 +1,4 @@
+import HeraldApp
 import HeraldCore
 import Logging
 import NIOCore
@@ -8,25 +9,25 @@ import Synchronization
 /// on a recorded outcome but a failed delivery's retry, minutes away, so a few milliseconds cost
 /// nothing; fewer, larger writes spare the writer a commit and its fsync for every few attempts.
 final class AttemptRecorder: Sendable {
-    private let commands: DeliveryCommands
+    private let deliveries: DeliveryService
     private let logger: Logger
     private let eventLoop: any EventLoop
     private let gathering: TimeAmount
     private let recorded: @Sendable ([Delivery]) -> Void
     /// `busy` while a write is scheduled or on its way.
-    private let state = Mutex<(pending: [DeliveryCommands.Outcome], busy: Bool)>(([], false))
+    private let state = Mutex<(pending: [DeliveryService.Outcome], busy: Bool)>(([], false))
 
     /// `recorded` hears of each write's deliveries, as the log now has them.
-    init(commands: DeliveryCommands, logger: Logger, eventLoop: any EventLoop, gathering: TimeAmount = .milliseconds(2),
+    init(deliveries: DeliveryService, logger: Logger, eventLoop: any EventLoop, gathering: TimeAmount = .milliseconds(2),
          recorded: @escaping @Sendable ([Delivery]) -> Void) {
-        self.commands = commands
+        self.deliveries = deliveries
         self.logger = logger
         self.eventLoop = eventLoop
         self.gathering = gathering
         self.recorded = recorded
     }
 
-    func record(_ outcome: DeliveryCommands.Outcome) {
+    func record(_ outcome: DeliveryService.Outcome) {
         let schedule = state.withLock { state in
             state.pending.append(outcome)
             guard !state.busy else { return false }
@@ -52,7 +53,7 @@ final class AttemptRecorder: Sendable {
             defer { state.pending.removeAll(keepingCapacity: true) }
             return state.pending
         }
-        commands.recordAttempts(batch) { [self] result in
+        deliveries.recordAttempts(batch) { [self] result in
             switch result {
             case .success(let deliveries):
                 recorded(deliveries)

@@ -1,7 +1,7 @@
 import DequeModule
 import HeraldCore
 import HeraldStore
-import HeraldWire
+import HeraldApp
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -10,14 +10,14 @@ import Synchronization
 /// Follows the log and makes the deliveries' attempts. Its queue is rebuilt from the deliveries view
 /// at start, so overdue retries fire at once and an attempt cut short by a crash is made again
 /// (with the same delivery id, so the same `webhook-id`). Every outcome goes back into the log
-/// through `DeliveryCommands`; the reactor writes nothing else.
+/// through `DeliveryService`; the reactor writes nothing else.
 ///
 /// Concurrency is bounded globally and per integration, and each integration is paced by its
 /// platform, so a slow or dead endpoint holds up only its own deliveries.
 ///
 /// All of its state lives on one event loop, the one the sender's connections use: an attempt
-/// starts, is answered and frees its slot there with no thread hop and no lock, and only commits
-/// and recorded outcomes come in from the writer's thread.
+/// starts, is answered and frees its slot there with no thread hop and no lock. The log is read by
+/// a `LogFollower` in the reactor's task, never on that loop; what it reads is handed to the loop.
 public final class DeliveryReactor: Service, Sendable {
     public struct Settings: Sendable {
         public var maximumConcurrentAttempts = 64
@@ -26,17 +26,17 @@ public final class DeliveryReactor: Service, Sendable {
     }
 
     let store: any EventLog
-    let commands: DeliveryCommands
-    let sender: WebhookSender
+    let deliveries: DeliveryService
+    let sender: any AttemptSending
     let settings: Settings
     let logger: Logger
     let clock: @Sendable () -> Int64
     private let state: ReactorState
 
-    public init(store: any EventLog, commands: DeliveryCommands, sender: WebhookSender, settings: Settings, logger: Logger,
+    public init(store: any EventLog, deliveries: DeliveryService, sender: any AttemptSending, settings: Settings, logger: Logger,
                 clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.store = store
-        self.commands = commands
+        self.deliveries = deliveries
         self.sender = sender
         self.settings = settings
         self.logger = logger
@@ -44,16 +44,7 @@ public final class DeliveryReactor: Service, Sendable {
         state = ReactorState(eventLoop: sender.eventLoop, queue: DeliveryQueue(pacing: settings.pacing, limit: settings.maximumConcurrentAttempts))
     }
 
-    /// What the reactor is doing, for `herald status`.
-    public struct Progress: Sendable, Equatable {
-        /// The log position it has followed up to.
-        public var position: LogPosition
-        /// Deliveries waiting in its queue, due or not.
-        public var queued: Int
-        public var inFlight: Int
-    }
-
-    public var progress: Progress { state.progress.withLock { $0 } }
+    public var progress: DeliveryProgress { state.progress.withLock { $0 } }
 
     /// Starts no more attempts; `run` returns once those in flight have been answered and their
     /// outcomes recorded.
@@ -62,21 +53,20 @@ public final class DeliveryReactor: Service, Sendable {
     }
 
     public func run() async throws {
-        let (state, eventLoop) = (self.state, self.state.eventLoop)
-        let subscription = store.subscribe { head in eventLoop.execute { state.committed(head) } }
-        defer { subscription.cancel() }
-        let cursor = try store.head()
-        let open = try store.read { try $0.allOpenDeliveries() }
-        let recorder = AttemptRecorder(commands: commands, logger: logger, eventLoop: eventLoop) { deliveries in
-            eventLoop.execute { state.recorded(deliveries) }
+        let recorder = AttemptRecorder(deliveries: deliveries, logger: logger, eventLoop: state.eventLoop) { [state] recorded in
+            state.eventLoop.execute { state.recorded(recorded) }
         }
-        try await eventLoop.submit { state.start(self, recorder: recorder, cursor: cursor, open: open) }.get()
-        logger.info("delivery reactor started", metadata: ["open": "\(open.count)", "position": "\(cursor)"])
-
-        await withGracefulShutdownHandler {
-            try? await state.stopped.futureResult.get()
-        } onGracefulShutdown: { [self] in
-            stop()
+        try await withThrowingDiscardingTaskGroup { group in
+            let started = state.eventLoop.makePromise(of: Void.self)
+            group.addTask { try await self.follow(recorder: recorder, started: started) }
+            try await started.futureResult.get()
+            // Cancelled or shut down, it stops the same way: no new attempts, those in flight answered.
+            await withTaskCancellationOrGracefulShutdownHandler {
+                try? await state.stopped.futureResult.get()
+            } onCancelOrGracefulShutdown: { [self] in
+                stop()
+            }
+            group.cancelAll()
         }
         // The log closes after `run` returns: the last outcomes must be in it by then.
         await recorder.waitUntilIdle()
@@ -86,9 +76,90 @@ public final class DeliveryReactor: Service, Sendable {
 
     static let queueChanges = [Publication.typeName, "DeliveryRetryRequested", "DeliveryCancelled"]
 
+    /// Fills the queue with what is open, then reads what changes it, page by page, and hands each
+    /// page to the loop, until cancelled.
+    private func follow(recorder: AttemptRecorder, started: EventLoopPromise<Void>) async throws {
+        var follower: LogFollower
+        do {
+            // Subscribed, then the head, then the open deliveries: a delivery committed in between
+            // is in both, and the queue takes it once.
+            follower = try await LogFollower.fromHead(store, types: Self.queueChanges)
+            let open = try await store.read { try $0.allOpenDeliveries() }
+            let cursor = follower.position
+            try await state.eventLoop.submit { [state] in state.start(self, recorder: recorder, cursor: cursor, open: open) }.get()
+            logger.info("delivery reactor started", metadata: ["open": "\(open.count)", "position": "\(cursor)"])
+            started.succeed()
+        } catch {
+            started.fail(error)
+            throw error
+        }
+        while !Task.isCancelled {
+            do {
+                guard let page = try await follower.next(limit: 1_000) else { return }
+                // The follower has moved past the page: what it changes must not be lost to a failed read.
+                var changes: [QueueChange]?
+                while changes == nil {
+                    do {
+                        changes = try await queueChanges(in: page.events)
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("could not read the deliveries view", metadata: ["error": "\(error)"])
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                }
+                state.eventLoop.execute { [state, changes] in state.apply(changes ?? [], through: page.position) }
+            } catch is CancellationError {
+                return
+            } catch {
+                // The follower keeps its position: the next pass reads the same page again.
+                logger.error("could not read the log", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// What a page of the log changes in the queue. A retry's delivery is read from the view here,
+    /// off the loop.
+    private func queueChanges(in events: [RecordedEvent]) async throws -> [QueueChange] {
+        var changes: [QueueChange] = []
+        for event in events {
+            let decoded: DomainEvent
+            do {
+                decoded = try event.decoded()
+            } catch {
+                // Not skipped in silence: logged, and counted in the reactor's progress.
+                logger.error("an event of the log can't be decoded", metadata: ["error": "\(error)"])
+                changes.append(.undecodable)
+                continue
+            }
+            switch decoded {
+            case .published(let publication):
+                changes.append(.published(publication, recordedAt: event.recordedAt))
+            case .delivery(let id, .retryRequested):
+                if let delivery = try await store.read({ try $0.delivery(id) }), delivery.status.isOpen {
+                    changes.append(.reopened(delivery))
+                }
+            case .delivery(let id, .cancelled):
+                changes.append(.cancelled(id))
+            case .delivery(_, .attempted), .integration, .unknown:
+                break
+            }
+        }
+        return changes
+    }
+
     func platform(of delivery: Delivery) -> Platform {
         store.integrations.integration(delivery.integrationID)?.platform ?? .custom
     }
+}
+
+/// What one event of the log does to the reactor's queue.
+enum QueueChange: Sendable {
+    case published(Publication, recordedAt: Int64)
+    case reopened(Delivery)
+    case cancelled(DeliveryID)
+    case undecodable
 }
 
 /// The reactor's queue and everything that changes it, confined to one event loop.
@@ -96,12 +167,11 @@ private final class ReactorState: @unchecked Sendable {
     let eventLoop: any EventLoop
     let stopped: EventLoopPromise<Void>
     /// A copy of the figures `progress` reports, taken after each pass: the only state read off the loop.
-    let progress = Mutex(DeliveryReactor.Progress(position: 0, queued: 0, inFlight: 0))
+    let progress = Mutex(DeliveryProgress())
     private var queue: DeliveryQueue
     private var bodies = BodyCache()
     private var cursor: LogPosition = 0
-    /// The newest head heard of before `start`.
-    private var headBeforeStart: LogPosition = 0
+    private var undecodable = 0
     private var stopping = false
     private var pumpScheduled = false
     private var timer: Scheduled<Void>?
@@ -121,19 +191,28 @@ private final class ReactorState: @unchecked Sendable {
         self.recorder = recorder
         self.cursor = cursor
         for delivery in open { queue.add(delivery, platform: reactor.platform(of: delivery)) }
-        committed(headBeforeStart)
+        pump()
     }
 
-    func committed(_ head: LogPosition) {
-        guard reactor != nil else {
-            headBeforeStart = max(headBeforeStart, head)
-            return
+    /// Applies a page of the log, read through `position`.
+    func apply(_ changes: [QueueChange], through position: LogPosition) {
+        for change in changes {
+            switch change {
+            case .published(let publication, let recordedAt):
+                // The event says all the queue needs: no read of the view, and the payloads are at hand.
+                for delivery in publication.deliveries(recordedAt: recordedAt) {
+                    queue.add(delivery, platform: reactor.platform(of: delivery))
+                }
+                bodies.keep(publication.event)
+            case .reopened(let delivery):
+                queue.add(delivery, platform: reactor.platform(of: delivery))
+            case .cancelled(let id):
+                queue.remove(id)
+            case .undecodable:
+                undecodable += 1
+            }
         }
-        do {
-            try follow(to: head)
-        } catch {
-            reactor.logger.error("could not read the log", metadata: ["error": "\(error)"])
-        }
+        cursor = max(cursor, position)
         pump()
     }
 
@@ -156,7 +235,7 @@ private final class ReactorState: @unchecked Sendable {
     /// sixteen answers that one read of the sockets brings make one pass over the queue, not sixteen
     /// (and an attempt answered at once doesn't call back into a pass under way).
     private func pump() {
-        guard reactor != nil, !pumpScheduled else { return }
+        guard !pumpScheduled, reactor != nil || stopping else { return }
         pumpScheduled = true
         eventLoop.assumeIsolated().execute { [self] in
             pumpScheduled = false
@@ -173,7 +252,10 @@ private final class ReactorState: @unchecked Sendable {
         }
         let now = reactor.clock()
         for entry in queue.takeDue(now: now) { attempt(entry) }
-        progress.withLock { $0 = .init(position: cursor, queued: queue.count - queue.inFlightCount, inFlight: queue.inFlightCount) }
+        progress.withLock {
+            $0 = DeliveryProgress(position: cursor, queued: queue.count - queue.inFlightCount, inFlight: queue.inFlightCount,
+                                  undecodable: undecodable)
+        }
         // Most calls leave the next wake-up where it was; only a change re-arms the timer.
         let wake = queue.nextWake(now: now)
         guard wake != timerWake else { return }
@@ -187,68 +269,43 @@ private final class ReactorState: @unchecked Sendable {
         }
     }
 
-    /// Applies what was committed after the cursor up to `head` to the queue.
-    private func follow(to head: LogPosition) throws {
+    /// Formats and sends one attempt; its outcome goes to the recorder. The endpoint's slot is freed
+    /// as soon as it has answered, not when the outcome is durable: a commit's fsync would otherwise
+    /// hold every slot for its length.
+    private func attempt(_ entry: DeliveryQueue.Entry) {
+        // A delivery cancelled since it was queued is caught by the decider, which records the
+        // attempt without reopening it; the queue has usually dropped it before then.
+        guard let integration = reactor.store.integrations.integration(entry.integrationID), integration.status == .connected else {
+            return eventLoop.assumeIsolated().execute { self.answered(entry.id, entry.integrationID, pause: nil) }
+        }
+        let (event, cached) = bodies.get(entry.eventID, integration.platform)
+        if let cached { return send(entry, to: integration, cached) }
+        if let event { return send(entry, to: integration, format(event, for: integration.platform)) }
+        // Older than the cache holds: the publications view has it, read off the loop.
         let store = reactor.store
-        while cursor < head {
-            // Attempts are requeued by their own completion; only these change the queue.
-            let page = try store.events(after: cursor, through: head, types: DeliveryReactor.queueChanges, limit: 1_000)
-            for event in page {
-                if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
-                    // The event says all the queue needs: no read of the view, and the payloads are at hand.
-                    for delivery in publication.deliveries(recordedAt: event.recordedAt) {
-                        queue.add(delivery, platform: reactor.platform(of: delivery))
-                    }
-                    bodies.keep(publication.event)
-                    continue
+        Task { [self] in
+            let event = try? await store.read { try $0.publication(entry.eventID)?.event }
+            eventLoop.execute { [self] in
+                guard let event else {
+                    reactor.logger.error("a delivery's event is not in the publications view", metadata: ["delivery": "\(entry.id)"])
+                    return answered(entry.id, entry.integrationID, pause: nil)
                 }
-                guard let id = event.stream.deliveryID,
-                      let change = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) else { continue }
-                switch change {
-                case .retryRequested:
-                    if let delivery = try store.read({ try $0.delivery(id) }), delivery.status.isOpen {
-                        queue.add(delivery, platform: reactor.platform(of: delivery))
-                    }
-                case .cancelled:
-                    queue.remove(id)
-                case .attempted:
-                    break
-                }
+                bodies.keep(event)
+                send(entry, to: integration, format(event, for: integration.platform))
             }
-            cursor = page.count < 1_000 ? head : page[page.count - 1].position
         }
     }
 
     /// An event's payload for a platform: the same for every integration of that platform, so an
     /// event fanned out to many is formatted once.
-    private func body(of eventID: String, for platform: Platform) throws -> [UInt8]? {
-        let (event, cached) = bodies.get(eventID, platform)
-        if let cached { return cached }
-        guard let event = try event ?? reactor.store.read({ try $0.publication(eventID) })?.event else { return nil }
+    private func format(_ event: PublishedEvent, for platform: Platform) -> [UInt8] {
         let body = Array(PayloadFormatter.payload(for: event.notification, platform: platform).serialized().utf8)
         bodies.set(event, platform, body)
         return body
     }
 
-    /// Formats and sends one attempt; its outcome goes to the recorder. The endpoint's slot is freed
-    /// as soon as it has answered, not when the outcome is durable: a commit's fsync would otherwise
-    /// hold every slot for its length.
-    private func attempt(_ entry: DeliveryQueue.Entry) {
+    private func send(_ entry: DeliveryQueue.Entry, to integration: Integration, _ body: [UInt8]) {
         let reactor = self.reactor!
-        let integration = reactor.store.integrations.integration(entry.integrationID)
-        let body: [UInt8]?
-        do {
-            body = try integration.flatMap { try self.body(of: entry.eventID, for: $0.platform) }
-        } catch {
-            reactor.logger.error("delivery attempt failed to run", metadata: ["delivery": "\(entry.id)", "error": "\(error)"])
-            body = nil
-        }
-        // A delivery cancelled since it was queued is caught by the decider, which records the
-        // attempt without reopening it; the queue has usually dropped it before then.
-        guard let integration, integration.status == .connected, let body else {
-            eventLoop.assumeIsolated().execute { self.answered(entry.id, entry.integrationID, pause: nil) }
-            return
-        }
         let startedAt = reactor.clock()
         reactor.sender.submit(url: integration.url, body: body, id: entry.id.rawValue, signingSecret: integration.signingSecret)
             .hop(to: eventLoop)

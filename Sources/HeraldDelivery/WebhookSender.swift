@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HeraldApp
 import HeraldCore
 import Logging
 import NIOCore
@@ -37,7 +38,7 @@ public final class WebhookSender: Sendable {
     let settings: Settings
     /// Where every connection, and every attempt's answer, lives.
     public let eventLoop: any EventLoop
-    let threadPool: NIOThreadPool
+    let resolver: HostResolver
     private let tls: NIOSSLContext
     /// Each host's connections, pinned to a checked address until `pinnedUntil`. Making them is a
     /// single flight: concurrent attempts to a new host share the first lookup.
@@ -59,7 +60,7 @@ public final class WebhookSender: Sendable {
     public init(settings: Settings, eventLoop: any EventLoop, threadPool: NIOThreadPool) throws {
         self.settings = settings
         self.eventLoop = eventLoop
-        self.threadPool = threadPool
+        resolver = HostResolver(threadPool: threadPool)
         var tls = TLSConfiguration.makeClientConfiguration()
         // A connection given up on needn't wait long for the peer's close_notify.
         tls.shutdownTimeout = .seconds(1)
@@ -194,31 +195,20 @@ public final class WebhookSender: Sendable {
 
     private func pinnedConnections(for url: WebhookURL) -> EventLoopFuture<HostConnections> {
         let host = url.host
-        let lookup: EventLoopFuture<[IPAddress]> = if let literal = IPAddress(literal: host) {
-            eventLoop.makeSucceededFuture([literal])
-        } else {
-            threadPool.runIfActive(eventLoop: eventLoop) { HostLookup.resolve(host) }
-        }
-        let (tls, allowListed, port, eventLoop) = (self.tls, url.isAllowListed, url.port ?? 443, self.eventLoop)
+        let (tls, port, eventLoop) = (self.tls, url.port ?? 443, self.eventLoop)
         var connectionSettings = HostConnections.Settings()
         connectionSettings.maximumConnections = settings.maximumConnectionsPerHost
         connectionSettings.connectTimeout = .milliseconds(settings.attemptTimeout.milliseconds)
         connectionSettings.responseLimit = Self.responseLimit
         connectionSettings.idleTimeout = .milliseconds(settings.idleTimeout.milliseconds)
         let settings = connectionSettings
-        return lookup.flatMapThrowing { addresses in
-            if !allowListed {
-                do {
-                    try AddressPolicy.check(host: host, addresses: addresses)
-                } catch {
-                    throw SendError("\(error)")
-                }
+        return resolver.checkedAddresses(of: host, allowListed: url.isAllowListed, on: eventLoop)
+            .flatMapErrorThrowing { throw SendError("\($0)") }
+            .flatMapThrowing { addresses in
+                HostConnections(
+                    serverName: url.isIPLiteral ? nil : host, address: try SocketAddress(ipAddress: addresses[0].description, port: port),
+                    eventLoop: eventLoop, tls: tls, settings: settings)
             }
-            guard let pinned = addresses.first else { throw SendError("could not resolve host '\(host)'") }
-            return HostConnections(
-                serverName: url.isIPLiteral ? nil : host, address: try SocketAddress(ipAddress: pinned.description, port: port),
-                eventLoop: eventLoop, tls: tls, settings: settings)
-        }
     }
 
     /// `future`, or a timeout error if it has not succeeded by `deadline`.
@@ -309,4 +299,24 @@ struct SendError: Error, CustomStringConvertible {
     let message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
+}
+
+/// How the reactor makes an attempt: the sender, or in the reactor's unit tests a stand-in that
+/// answers on a test's event loop.
+public protocol AttemptSending: Sendable {
+    /// Where the attempts' futures complete, and where the reactor keeps its state.
+    var eventLoop: any EventLoop { get }
+    /// Never fails: an error is the attempt's result.
+    func submit(url: String, body: [UInt8], id: String, signingSecret: String) -> EventLoopFuture<AttemptResult>
+    func shutdown() async
+}
+
+extension WebhookSender: AttemptSending, WebhookSending {
+    public func submit(url: String, body: [UInt8], id: String, signingSecret: String) -> EventLoopFuture<AttemptResult> {
+        submit(url: url, body: body, id: id, signingSecret: signingSecret, now: Date())
+    }
+
+    public func send(url: String, body: [UInt8], id: String, signingSecret: String) async -> AttemptResult {
+        await send(url: url, body: body, id: id, signingSecret: signingSecret, now: Date())
+    }
 }

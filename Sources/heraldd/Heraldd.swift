@@ -143,13 +143,9 @@ struct Heraldd: AsyncParsableCommand {
                 "hosts": "\(hosts)",
             ])
         }
-        let daemon = HeraldDaemon(configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
         do {
-            try await group.run()
+            let daemon = try HeraldDaemon(configuration: configuration, logger: logger)
+            try await daemon.serviceGroup(signals: [.sigterm, .sigint], logger: logger).run()
         } catch {
             logger.critical("heraldd stopped", metadata: ["error": "\(error)"])
             throw ExitCode(1)

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldApp
 import HeraldCore
 import HeraldStore
 import HeraldWire
@@ -13,15 +14,15 @@ import Testing
     @Test func recordsEveryOutcomeInFewerWritesThanOutcomes() async throws {
         // 50 integrations of one project, and one event fanned out to all of them.
         try await withStore(integrations: 50) { store, _ in
-            let commands = DeliveryCommands(store: store, decider: DeliveryDecider())
+            let commands = DeliveryService(store: store, decider: DeliveryDecider())
             let published = try await withCheckedThrowingContinuation { continuation in
-                commands.publish(.init(projectId: "P", eventType: "test_case.created", dataJson: #"{"id":"1","title":"t"}"#),
+                commands.publish(.init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
                                  deadline: nil) { continuation.resume(with: $0) }
             }
             #expect(published.deliveries.count == 50)
 
             let seen = Mutex<[Delivery]>([])
-            let recorder = AttemptRecorder(commands: commands, logger: Logger(label: "test"),
+            let recorder = AttemptRecorder(deliveries: commands, logger: Logger(label: "test"),
                                            eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { recorded in
                 seen.withLock { $0 += recorded }
             }
@@ -38,7 +39,7 @@ import Testing
             #expect(Set(recorded.map(\.id)) == Set(published.deliveries.map(\.id)))
             #expect(store.commitStatistics.writes - writesBefore < 50)
             for delivery in published.deliveries.enumerated() {
-                let stored = try #require(try store.read { try $0.delivery(delivery.element.id) })
+                let stored = try #require(try await store.read { try $0.delivery(delivery.element.id) })
                 #expect(stored.attemptCount == 1)
                 #expect(stored.status == (delivery.offset.isMultiple(of: 2) ? .delivered : .failed))
             }

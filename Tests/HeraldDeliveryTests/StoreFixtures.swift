@@ -11,7 +11,6 @@ func withStore<T>(integrations: Int, _ body: (SQLiteEventLog, [IntegrationID]) a
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let store = try SQLiteEventLog(path: "\(directory)/herald.db")
-    defer { store.close() }
     let ids = (0..<integrations).map { IntegrationID("int_\($0)") }
     try await store.write { transaction in
         for (n, id) in ids.enumerated() {
@@ -20,5 +19,12 @@ func withStore<T>(integrations: Int, _ body: (SQLiteEventLog, [IntegrationID]) a
             try transaction.append(to: id.stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
         }
     }
-    return try await body(store, ids)
+    do {
+        let result = try await body(store, ids)
+        await store.close()
+        return result
+    } catch {
+        await store.close()
+        throw error
+    }
 }

@@ -12,8 +12,7 @@ import Testing
 
     @Test func theLogIsAppendOnly() async throws {
         try await withTemporaryDirectory { dir in
-            let store = try SQLiteEventLog(path: "\(dir)/h.db")
-            defer { store.close() }
+            try await withLog(at: "\(dir)/h.db") { store in
             try await store.write { try $0.append(to: StreamName("s"), expectedVersion: 0, [event(1)]) }
             await #expect(throws: SQLiteError.self) {
                 try await store.write { try ($0 as! SQLiteUnitOfWork).db.execute("DELETE FROM events") }
@@ -21,14 +20,14 @@ import Testing
             await #expect(throws: SQLiteError.self) {
                 try await store.write { try ($0 as! SQLiteUnitOfWork).db.execute("UPDATE events SET type = 'x'") }
             }
-            #expect(try store.head() == 1)
+            #expect(try await store.head() == 1)
+            }
         }
     }
 
     @Test func groupCommitBatchesConcurrentWriters() async throws {
         try await withTemporaryDirectory { dir in
-            let store = try SQLiteEventLog(path: "\(dir)/h.db")
-            defer { store.close() }
+            try await withLog(at: "\(dir)/h.db") { store in
             let writers = 200
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in 0..<writers {
@@ -39,20 +38,21 @@ import Testing
             let stats = store.commitStatistics
             #expect(stats.writes == writers)
             #expect(stats.transactions < writers, "concurrent writes should share transactions: \(stats)")
+            }
         }
     }
 
     @Test func databaseFilesArePrivateAndLocked() async throws {
         try await withTemporaryDirectory { dir in
             let path = "\(dir)/sub/h.db"
-            let store = try SQLiteEventLog(path: path)
-            defer { store.close() }
+            try await withLog(at: path) { store in
             try await store.write { try $0.append(to: StreamName("s"), expectedVersion: 0, [event(1)]) }
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
             #expect(mode == 0o600)
             let directoryMode = try FileManager.default.attributesOfItem(atPath: "\(dir)/sub")[.posixPermissions] as? Int
             #expect(directoryMode == 0o700)
             #expect(throws: StoreError.inUse(path: path)) { try SQLiteEventLog(path: path) }
+            }
         }
     }
 
@@ -74,7 +74,7 @@ import Testing
             try await store.write { try $0.append(to: StreamName("s"), expectedVersion: 0, [event(1), event(2)]) }
             let walBefore = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
             #expect(walBefore > 0, "the commit went to the WAL first")
-            store.close()
+            await store.close()
             let walAfter = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
             #expect(walAfter == 0)
         }
@@ -83,20 +83,33 @@ import Testing
     /// A rebuild drops the views' indexes for the replay and makes them again.
     @Test func aRebuildKeepsTheViewsIndexes() async throws {
         try await withTemporaryDirectory { dir in
-            let store = try SQLiteEventLog(path: "\(dir)/h.db")
-            defer { store.close() }
+            try await withLog(at: "\(dir)/h.db") { store in
             let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
                 id: IntegrationID("int_1"), projectID: "P", platform: .custom, name: "n", url: "https://x.test/h", events: [.testCaseCreated])))
             try await store.write {
                 try $0.append(to: IntegrationID("int_1").stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
             }
             let indexes = {
-                try store.withReader { try $0.rows("SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name") { $0.string(0) } }
+                try await store.withReader { try $0.rows("SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name") { $0.string(0) } }
             }
-            let before = try indexes()
+            let before = try await indexes()
             #expect(before.count >= 3)
             #expect(try await store.rebuildViews(every: 1) { _, _ in } == 1)
-            #expect(try indexes() == before)
+            #expect(try await indexes() == before)
+            }
         }
+    }
+}
+
+/// Opens the log at `path` for `body`, and closes it after.
+func withLog<T>(at path: String, _ body: (SQLiteEventLog) async throws -> T) async throws -> T {
+    let store = try SQLiteEventLog(path: path)
+    do {
+        let result = try await body(store)
+        await store.close()
+        return result
+    } catch {
+        await store.close()
+        throw error
     }
 }

@@ -18,10 +18,12 @@ func withDaemon<T>(
     let (listening, signal) = AsyncStream.makeStream(of: Void.self)
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    let daemon = HeraldDaemon(configuration: configuration, logger: logger, onListening: { signal.yield() })
+    let daemon = try HeraldDaemon(configuration: configuration, logger: logger, onListening: { signal.yield() })
+    // Stopped as SIGTERM stops heraldd: a graceful shutdown of the group, in reverse order.
+    let group = daemon.serviceGroup(signals: [], logger: logger)
     let task = Task {
         defer { signal.finish() }
-        try await daemon.run()
+        try await group.run()
     }
     var iterator = listening.makeAsyncIterator()
     guard await iterator.next() != nil else {
@@ -30,11 +32,11 @@ func withDaemon<T>(
     }
     do {
         let result = try await body(configuration.socketPath, directory)
-        task.cancel()
+        await group.triggerGracefulShutdown()
         try await task.value
         return result
     } catch {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         try? await task.value
         throw error
     }

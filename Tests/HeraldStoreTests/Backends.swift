@@ -15,7 +15,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     /// A fresh, empty log for one test; `body` may `reopen` it (durable backends only).
     func withLog<T>(clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds,
-                    _ body: (_ log: any EventLog, _ reopen: () throws -> any EventLog) async throws -> T) async throws -> T {
+                    _ body: (_ log: any EventLog, _ reopen: () async throws -> any EventLog) async throws -> T) async throws -> T {
         try await withTemporaryDirectory { directory in
             let open: () throws -> any EventLog = {
                 switch self {
@@ -23,15 +23,19 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
                 case .memory: MemoryEventLog(clock: clock)
                 }
             }
-            var opened: [any EventLog] = []
-            defer { opened.forEach { $0.close() } }
             let first = try open()
-            opened.append(first)
-            return try await body(first) {
-                opened.forEach { $0.close() }
-                let again = try open()
-                opened.append(again)
-                return again
+            var current = first
+            do {
+                let result = try await body(first) {
+                    await current.close()
+                    current = try open()
+                    return current
+                }
+                await current.close()
+                return result
+            } catch {
+                await current.close()
+                throw error
             }
         }
     }

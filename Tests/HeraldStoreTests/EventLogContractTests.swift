@@ -16,14 +16,14 @@ import Testing
             #expect(recorded.map(\.position) == [1, 2])
             #expect(recorded.map(\.version) == [1, 2])
             try await log.write { try $0.append(to: stream("s-2"), expectedVersion: 0, [event(3)]) }
-            #expect(try log.head() == 3)
-            let read = try log.events(from: 2, limit: 10)
+            #expect(try await log.head() == 3)
+            let read = try await log.events(from: 2, limit: 10)
             #expect(read.map(\.stream) == [stream("s-1"), stream("s-2")])
             #expect(read.map(\.payload) == [Array("event 2".utf8), Array("event 3".utf8)])
-            #expect(try log.events(from: 0, limit: 1).map(\.position) == [1])
-            #expect(try log.events(from: 4, limit: 10).isEmpty)
-            #expect(try log.events(from: .max, limit: .max).isEmpty)
-            #expect(try log.events(from: 1, limit: 0).isEmpty)
+            #expect(try await log.events(from: 0, limit: 1).map(\.position) == [1])
+            #expect(try await log.events(from: 4, limit: 10).isEmpty)
+            #expect(try await log.events(from: .max, limit: .max).isEmpty)
+            #expect(try await log.events(from: 1, limit: 0).isEmpty)
         }
     }
 
@@ -34,10 +34,10 @@ import Testing
                     try unit.append(to: stream("s-\(n)"), expectedVersion: 0, [NewEvent(type: n.isMultiple(of: 2) ? "Even" : "Odd", payload: [])])
                 }
             }
-            #expect(try log.events(after: 1, through: 5, types: ["Even"], limit: 10).map(\.position) == [2, 4])
-            #expect(try log.events(after: 0, through: 6, types: ["Even", "Odd"], limit: 3).map(\.position) == [1, 2, 3])
-            #expect(try log.events(after: 6, through: 6, types: ["Even"], limit: 10).isEmpty)
-            #expect(try log.events(after: 0, through: .max, types: ["Odd"], limit: .max).map(\.position) == [1, 3, 5])
+            #expect(try await log.events(after: 1, through: 5, types: ["Even"], limit: 10).map(\.position) == [2, 4])
+            #expect(try await log.events(after: 0, through: 6, types: ["Even", "Odd"], limit: 3).map(\.position) == [1, 2, 3])
+            #expect(try await log.events(after: 6, through: 6, types: ["Even"], limit: 10).isEmpty)
+            #expect(try await log.events(after: 0, through: .max, types: ["Odd"], limit: .max).map(\.position) == [1, 3, 5])
         }
     }
 
@@ -54,8 +54,8 @@ import Testing
                 }
             }
             try await log.write { try $0.append(to: stream("s"), expectedVersion: 1, [event(2)]) }
-            #expect(try log.events(from: 1, limit: 10).map(\.version) == [1, 2])
-            #expect(try log.events(from: 1, limit: 10).map(\.stream) == [stream("s"), stream("s")])
+            #expect(try await log.events(from: 1, limit: 10).map(\.version) == [1, 2])
+            #expect(try await log.events(from: 1, limit: 10).map(\.stream) == [stream("s"), stream("s")])
         }
     }
 
@@ -71,8 +71,8 @@ import Testing
                     throw Refused()
                 }
             }
-            #expect(try log.head() == 0)
-            #expect(try log.read { try $0.integration(IntegrationID("int_1")) } == nil)
+            #expect(try await log.head() == 0)
+            #expect(try await log.read { try $0.integration(IntegrationID("int_1")) } == nil)
             #expect(log.integrations.integration(IntegrationID("int_1")) == nil)
             // The stream was never made: a new one may take its name.
             try await log.write {
@@ -103,7 +103,7 @@ import Testing
             }
             let committed = results.compactMapValues { $0 }
             #expect(committed.count == writers - writers / 10)
-            let events = try log.events(from: 1, limit: 10_000)
+            let events = try await log.events(from: 1, limit: 10_000)
             #expect(events.map(\.position) == Array(1...LogPosition(committed.count * 2)))
             for (n, recorded) in committed {
                 #expect(recorded.map(\.stream) == [stream("s-\(n)"), stream("s-\(n)")])
@@ -129,7 +129,7 @@ import Testing
             // one heard nothing of it by then (notices go out before the write is acknowledged).
             continuation.finish()
             #expect(await iterator.next() == nil)
-            #expect(try log.head() == 3)
+            #expect(try await log.head() == 3)
         }
     }
 
@@ -138,9 +138,9 @@ import Testing
             await #expect(throws: StoreError.deadlineExceeded) {
                 try await log.write(deadline: .now - .seconds(1)) { try $0.append(to: stream("s"), expectedVersion: 0, [event(1)]) }
             }
-            let head = try log.head()
+            let head = try await log.head()
             #expect(head == 0, "nothing was written")
-            log.close()
+            await log.close()
             await #expect(throws: StoreError.closed) {
                 try await log.write { try $0.append(to: stream("s"), expectedVersion: 0, [event(1)]) }
             }
@@ -151,10 +151,10 @@ import Testing
         try await backend.withLog { log, _ in
             var history = History(seed: 7)
             try await history.run(50, on: log)
-            let head = try log.head()
+            let head = try await log.head()
             #expect(head > 10)
-            #expect(try log.checkpoints().map(\.name) == ["integrations", "deliveries"])
-            #expect(try log.checkpoints().map(\.position) == [head, head])
+            #expect(try await log.checkpoints().map(\.name) == ["integrations", "deliveries"])
+            #expect(try await log.checkpoints().map(\.position) == [head, head])
         }
     }
 
@@ -165,9 +165,9 @@ import Testing
         try await backend.withLog(clock: { tick.next() }) { log, _ in
             var history = History(seed: 2026)
             try await history.run(1_500, on: log)
-            let views = try ViewSnapshot(log)
+            let views = try await ViewSnapshot(log)
             #expect(views.inMemory == views.integrations, "the in-memory integrations match the view")
-            #expect(try Self.fold(log) == views.integrations, "an independent fold of the log gives the same integrations")
+            #expect(try await Self.fold(log) == views.integrations, "an independent fold of the log gives the same integrations")
             // The history covers what the views hold.
             #expect(views.integrations.count > 50)
             #expect(views.deliveries.count > 300)
@@ -185,8 +185,8 @@ import Testing
         try await backend.withLog(clock: { tick.next() }) { log, _ in
             var history = History(seed: 99)
             try await history.run(800, on: log)
-            let live = try ViewSnapshot(log)
-            let head = try log.head()
+            let live = try await ViewSnapshot(log)
+            let head = try await log.head()
             let seen = Mutex<[UInt64]>([])
             let processed = try await log.rebuildViews(every: 100) { done, total in
                 #expect(total == head)
@@ -194,8 +194,8 @@ import Testing
             }
             #expect(processed == head)
             #expect(seen.withLock { $0.first == 0 && $0.last == head && $0 == $0.sorted() })
-            #expect(try ViewSnapshot(log) == live)
-            #expect(try log.checkpoints().map(\.position) == [head, head])
+            #expect(try await ViewSnapshot(log) == live)
+            #expect(try await log.checkpoints().map(\.position) == [head, head])
         }
     }
 
@@ -204,28 +204,29 @@ import Testing
         try await backend.withLog(clock: { tick.next() }) { log, reopen in
             var history = History(seed: 5)
             try await history.run(300, on: log)
-            let before = try ViewSnapshot(log)
-            let head = try log.head()
-            let reopened = try reopen()
-            #expect(try reopened.head() == head)
-            #expect(try ViewSnapshot(reopened) == before, "views, and the integrations in memory, come back")
+            let before = try await ViewSnapshot(log)
+            let head = try await log.head()
+            let reopened = try await reopen()
+            #expect(try await reopened.head() == head)
+            #expect(try await ViewSnapshot(reopened) == before, "views, and the integrations in memory, come back")
             try await reopened.write { try $0.append(to: stream("s"), expectedVersion: 0, [event(1)]) }
-            #expect(try reopened.head() == head + 1)
+            #expect(try await reopened.head() == head + 1)
         }
     }
 
     // MARK: Helpers
 
     /// Integrations folded straight from the log, without any view.
-    static func fold(_ log: any EventLog) throws -> [Integration] {
+    static func fold(_ log: any EventLog) async throws -> [Integration] {
         var folded: [IntegrationID: Integration] = [:]
-        for event in try log.events(from: 1, limit: .max) {
+        for event in try await log.events(from: 1, limit: .max) {
             guard let id = event.stream.integrationID,
                   let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
             else { continue }
             folded[id] = Integration.evolve(folded[id], change, recordedAt: event.recordedAt)
         }
-        let fromAttempts = try log.read { views in try folded.keys.map { ($0, try views.integration($0)?.health) } }
+        let ids = Array(folded.keys)
+        let fromAttempts = try await log.read { views in try ids.map { ($0, try views.integration($0)?.health) } }
         for (id, health) in fromAttempts { folded[id]?.health = health ?? .init() }
         return folded.values.sorted { $0.id.rawValue < $1.id.rawValue }
     }

@@ -120,9 +120,9 @@ struct ViewSnapshot: Equatable, CustomStringConvertible {
     var attempts: [DeliveryID: [DeliveryEvent.Attempt]]
     var publications: [String: PublicationRecord]
 
-    init(_ log: any EventLog) throws {
+    init(_ log: any EventLog) async throws {
         let projects = ["PRJ-0", "PRJ-1", "PRJ-2"]
-        let everything = try log.read { views in
+        let everything = try await log.read { views in
             let integrations = try projects.flatMap { try views.integrations(ofProject: $0) }
                 .sorted { $0.id.rawValue < $1.id.rawValue }
             let deliveries = try views.deliveries(matching: DeliveryFilter(), limit: .max)

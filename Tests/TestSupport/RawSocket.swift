@@ -1,8 +1,11 @@
 import Foundation
 import HeraldWire
+import NIOPosix
 
-/// A blocking Unix-socket client that sends whatever bytes a test likes.
-public final class RawSocket {
+/// A blocking Unix-socket client that sends whatever bytes a test likes. Its waits run on a thread
+/// pool, never on one of Swift's few cooperative threads: a test blocking those would starve the
+/// daemon's own tasks, in process, of the threads they need to answer it.
+public final class RawSocket: @unchecked Sendable {
     public let fd: Int32
 
     public init(path: String) throws {
@@ -62,7 +65,11 @@ public final class RawSocket {
     }
 
     /// Reads until EOF or timeout; true if the peer closed the connection.
-    public func waitForClose() -> Bool {
+    public func waitForClose() async -> Bool {
+        (try? await NIOThreadPool.singleton.runIfActive { self.blockingWaitForClose() }) ?? false
+    }
+
+    private func blockingWaitForClose() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
@@ -71,8 +78,12 @@ public final class RawSocket {
         }
     }
 
-    /// Reads one response frame.
-    public func readResponse() throws -> ResponseEnvelope {
+    /// Reads one response frame, or throws after 5 s without one.
+    public func readResponse() async throws -> ResponseEnvelope {
+        try await NIOThreadPool.singleton.runIfActive { try self.blockingReadResponse() }
+    }
+
+    private func blockingReadResponse() throws -> ResponseEnvelope {
         let header = try read(4)
         let length = header.reduce(0) { $0 << 8 | Int($1) }
         return try ResponseEnvelope(wireBytes: try read(length))
@@ -83,7 +94,7 @@ public final class RawSocket {
         var buffer = [UInt8](repeating: 0, count: count)
         while result.count < count {
             let got = recv(fd, &buffer, count - result.count, 0)
-            guard got > 0 else { throw POSIXError(.ECONNRESET) }
+            guard got > 0 else { throw got == 0 ? POSIXError(.ECONNRESET) : POSIXError(.ETIMEDOUT) }
             result += buffer.prefix(got)
         }
         return result

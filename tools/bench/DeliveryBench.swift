@@ -101,14 +101,14 @@ struct DeliveryBench: Sendable {
         progress("writing \(events) events for the replay measurement")
         let store = try SQLiteEventLog(path: path, synchronous: .normal)
         try await fill(store, events: events)
-        store.close()
+        await store.close()
 
         progress("rebuilding every view")
         let rebuilt = try SQLiteEventLog(path: path, synchronous: .normal)
         let rebuildStart = ContinuousClock.now
         let processed = try await rebuilt.rebuildViews { _, _ in }
         let rebuild = ContinuousClock.now - rebuildStart
-        rebuilt.close()
+        await rebuilt.close()
 
         progress("raw scan")
         let scan = try SQLiteBaselines.scanEvents(path: path)

@@ -1,5 +1,4 @@
 import Foundation
-import HeraldStore
 
 /// SQLite alone, doing the least the log does: what the benchmark measures the log against.
 package enum SQLiteBaselines {
@@ -7,9 +6,9 @@ package enum SQLiteBaselines {
     /// and pragmas, for `duration`; returns each row's latency (its transaction's).
     package static func appendRows(path: String, batch: Int, duration: Duration) throws -> [Duration] {
         try? FileManager.default.removeItem(atPath: path)
-        try SQLiteEventLog(path: path, synchronous: .full, keepsViews: false, clock: SystemClock.milliseconds, logger: .init(label: "bench")).close()
         let db = try SQLiteConnection(path: path)
         try db.execute("PRAGMA journal_mode = WAL")
+        try Schema.migrate(db)
         try db.execute("PRAGMA synchronous = FULL")
         let payload = [UInt8](repeating: 0x2A, count: 150)
         var latencies: [Duration] = []

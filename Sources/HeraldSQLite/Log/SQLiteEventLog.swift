@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldStore
 import Logging
+import NIOPosix
 import Synchronization
 
 /// The event log in one SQLite file: one writer thread that group-commits, a pool of readers, and
@@ -20,25 +21,22 @@ public final class SQLiteEventLog: EventLog, Sendable {
     private let clock: @Sendable () -> Int64
     private let writer: Writer
     private let readers = Mutex<[SQLiteConnection]>([])
+    /// Where reads run: SQLite's calls block, and no caller's event loop or task thread may wait
+    /// on them.
+    private let readThreads = NIOThreadPool(numberOfThreads: 2)
     private let notices = CommitNotices()
     private let lockFile: Int32
+    private let isClosed = Atomic(false)
 
     /// Opens (creating if needed, mode 0600) the log at `path` and migrates it.
-    public convenience init(
+    public init(
         path: String, synchronous: Synchronous = .full,
         clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, logger: Logger = Logger(label: "herald.store")
-    ) throws {
-        try self.init(path: path, synchronous: synchronous, keepsViews: true, clock: clock, logger: logger)
-    }
-
-    /// With `keepsViews` false, only the log itself: for measuring it.
-    package init(
-        path: String, synchronous: Synchronous, keepsViews: Bool, clock: @escaping @Sendable () -> Int64, logger: Logger
     ) throws {
         self.path = path
         let integrations = IntegrationsCache()
         self.integrations = integrations
-        projections = keepsViews ? [IntegrationsProjection(cache: integrations), DeliveriesProjection()] : []
+        projections = [IntegrationsProjection(cache: integrations), DeliveriesProjection()]
         self.clock = clock
         try Self.createPrivately(path)
         lockFile = try Self.lockExclusively(path)
@@ -63,13 +61,19 @@ public final class SQLiteEventLog: EventLog, Sendable {
         writer.onCommit = { [notices] head in notices.notify(head) }
         writer.refresh(nil)
         writer.start()
+        readThreads.start()
     }
 
     public var location: StoreLocation { StoreLocation(kind: "sqlite", address: path) }
 
-    /// Finishes the queued writes, then closes the log.
-    public func close() {
-        writer.stop()
+    public var knownHead: LogPosition { writer.head.load(ordering: .acquiring) }
+
+    /// Finishes the queued writes, checkpoints the WAL away, then closes every connection.
+    /// Closing again does nothing: the lock's descriptor, closed twice, could be someone else's.
+    public func close() async {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await withCheckedContinuation { done in writer.stop { done.resume() } }
+        try? await readThreads.shutdownGracefully()
         readers.withLock { $0.removeAll() }
         Foundation.close(lockFile)
     }
@@ -153,31 +157,34 @@ public final class SQLiteEventLog: EventLog, Sendable {
 
     /// Runs `body` on a pooled read connection. WAL readers never wait for the writer, and each
     /// statement sees everything committed before it began.
-    public func read<T>(_ body: (any ViewReader) throws -> T) throws -> T {
-        try withReader { try body(SQLiteViews(db: $0)) }
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any ViewReader) throws -> T) async throws -> T {
+        try await withReader { try body(SQLiteViews(db: $0)) }
     }
 
-    package func withReader<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        let db = try readers.withLock { $0.popLast() } ?? SQLiteConnection(path: path, readOnly: true)
-        defer { readers.withLock { $0.append(db) } }
-        return try body(db)
+    /// Runs `body` with a pooled read connection on one of the log's read threads.
+    package func withReader<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await readThreads.runIfActive { [self] in
+            let db = try readers.withLock { $0.popLast() } ?? SQLiteConnection(path: path, readOnly: true)
+            defer { readers.withLock { $0.append(db) } }
+            return try body(db)
+        }
     }
 
-    public func events(from position: LogPosition, limit: Int) throws -> [RecordedEvent] {
-        try withReader { try LogQueries.events($0, from: max(position, 1), limit: limit) }
+    public func events(from position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
+        try await withReader { try LogQueries.events($0, from: max(position, 1), limit: limit) }
     }
 
-    public func events(after position: LogPosition, through head: LogPosition, types: [String], limit: Int) throws -> [RecordedEvent] {
-        try withReader { try LogQueries.events($0, after: position, through: head, types: types, limit: limit) }
+    public func events(after position: LogPosition, through head: LogPosition, types: [String], limit: Int) async throws -> [RecordedEvent] {
+        try await withReader { try LogQueries.events($0, after: position, through: head, types: types, limit: limit) }
     }
 
-    public func head() throws -> LogPosition {
-        try withReader { try LogQueries.head($0) }
+    public func head() async throws -> LogPosition {
+        try await withReader { try LogQueries.head($0) }
     }
 
-    public func checkpoints() throws -> [(name: String, position: LogPosition)] {
-        let stored = try withReader { try LogQueries.checkpoints($0) }
-        return projections.map { ($0.name, stored[$0.name] ?? 0) }
+    public func checkpoints() async throws -> [Checkpoint] {
+        let stored = try await withReader { try LogQueries.checkpoints($0) }
+        return projections.map { Checkpoint(name: $0.name, position: stored[$0.name] ?? 0) }
     }
 
     // MARK: Subscriptions

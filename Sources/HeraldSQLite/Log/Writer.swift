@@ -28,10 +28,13 @@ final class Writer: @unchecked Sendable {
     private var queue: [PendingWrite] = []
     private var stopping = false
     private var thread: Thread?
-    private let finished = DispatchSemaphore(value: 0)
+    private var whenStopped: [@Sendable () -> Void] = []
+    private var hasStopped = false
     var onCommit: (@Sendable (LogPosition) -> Void)?
     /// Transactions committed and writes they carried, for tests and benchmarks.
     let transactions = Atomic<Int>(0)
+    /// The head after the newest commit, set before anyone hears of that commit.
+    let head = Atomic<UInt64>(0)
     let writes = Atomic<Int>(0)
 
     static let maximumBatch = 1024
@@ -64,14 +67,15 @@ final class Writer: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Lets the queue drain, then ends the thread.
-    func stop() {
+    /// Lets the queue drain, then ends the thread; `done` runs once it has (on the writer's thread).
+    func stop(_ done: @escaping @Sendable () -> Void) {
         condition.lock()
-        let wasRunning = !stopping && thread != nil
         stopping = true
+        let alreadyStopped = hasStopped || thread == nil
+        if !alreadyStopped { whenStopped.append(done) }
         condition.signal()
         condition.unlock()
-        if wasRunning { finished.wait() }
+        if alreadyStopped { done() }
     }
 
     private func run() {
@@ -86,11 +90,17 @@ final class Writer: @unchecked Sendable {
         } catch {
             logger.warning("could not checkpoint the log on close", metadata: ["error": "\(error)"])
         }
-        finished.signal()
+        condition.lock()
+        hasStopped = true
+        let waiting = whenStopped
+        whenStopped = []
+        condition.unlock()
+        waiting.forEach { $0() }
     }
 
     /// Lets in-memory projections catch up with what was just committed, before anyone is answered.
     func refresh(_ streams: [StreamName: Set<String>]?) {
+        if streams == nil, let head = try? LogQueries.head(db) { self.head.store(head, ordering: .releasing) }
         // One read transaction for all of it: each statement on its own would take and release
         // SQLite's file locks again.
         try? db.run("BEGIN")
@@ -169,6 +179,7 @@ final class Writer: @unchecked Sendable {
             outcomes = outcomes.map { _ in error }
             appended = false
         }
+        if appended { self.head.store(head, ordering: .releasing) }
         if appended || touched == nil { refresh(touched) }
         for (write, outcome) in zip(batch, outcomes) { write.finish(outcome) }
         if appended { onCommit?(head) }

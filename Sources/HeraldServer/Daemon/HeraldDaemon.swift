@@ -1,4 +1,5 @@
 import Foundation
+import HeraldApp
 import HeraldCore
 import HeraldDelivery
 import HeraldSQLite
@@ -8,10 +9,14 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import UnixSignals
+import Synchronization
 
 /// Everything the daemon is told at start.
 public struct DaemonConfiguration: Sendable {
     public var socketPath: String
+    /// A listening socket handed over already bound (socket activation); `socketPath` names it.
+    public var inheritedSocket: Int32?
     public var databasePath: String
     public var socketMode: UInt16 = 0o600
     public var synchronous: SQLiteEventLog.Synchronous = .full
@@ -35,110 +40,114 @@ public struct DaemonConfiguration: Sendable {
         self.socketPath = socketPath
         self.databasePath = databasePath
     }
+
+    var listenAddress: ListenAddress {
+        inheritedSocket.map { .inheritedSocket(descriptor: $0, path: socketPath) } ?? .unixSocket(path: socketPath, mode: socketMode)
+    }
 }
 
-/// The daemon as a service: opens the log, listens on the socket, and on graceful shutdown stops
-/// accepting, lets open calls finish, then closes the log.
-public final class HeraldDaemon: Service {
-    let configuration: DaemonConfiguration
-    let logger: Logger
-    /// Called once the socket accepts connections.
-    let onListening: @Sendable () -> Void
+/// The daemon, composed: the log, the reactor and the RPC listener, each a service of one
+/// `ServiceGroup`. The group starts them together and, on graceful shutdown, stops them in reverse
+/// order: the listener first (no new calls; open ones finish), then the reactor (no new attempts;
+/// those in flight are recorded), then the log (closed, its WAL checkpointed away), and last the
+/// threads they ran on.
+public struct HeraldDaemon: Sendable {
+    public let services: [any Service]
+    public let app: Application
 
-    public init(configuration: DaemonConfiguration, logger: Logger, onListening: @escaping @Sendable () -> Void = {}) {
-        self.configuration = configuration
-        self.logger = logger
-        self.onListening = onListening
-    }
-
-    public func run() async throws {
-        let configuration = self.configuration
-        try SocketFile.prepare(configuration.socketPath)
+    /// Opens the log; nothing listens until the services run.
+    public init(configuration: DaemonConfiguration, logger: Logger, onListening: @escaping @Sendable () -> Void = {}) throws {
         let store = try SQLiteEventLog(path: configuration.databasePath, synchronous: configuration.synchronous, logger: logger)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        // Deliveries have a loop of their own: the reactor reads the log there, which must not hold
-        // up calls on the socket.
+        // Deliveries have a loop of their own: the sender's connections and the reactor's queue,
+        // which must not hold up calls on the socket.
         let deliveryGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let tracker = CallTracker()
-        let deliveries = DeliveryCommands(store: store, decider: DeliveryDecider(policy: configuration.retryPolicy),
-                                          maximumEventBytes: configuration.maximumEventBytes)
+        let resources = Resources(groups: [group, deliveryGroup], threadPool: threadPool)
+
         var senderSettings = WebhookSender.Settings()
         senderSettings.attemptTimeout = configuration.retryPolicy.attemptTimeout
         senderSettings.caFile = configuration.caFile
         senderSettings.allowList = configuration.allowList
-        let sender = try WebhookSender(settings: senderSettings, eventLoop: deliveryGroup.next(), threadPool: threadPool)
+        let sender: WebhookSender
+        do {
+            sender = try WebhookSender(settings: senderSettings, eventLoop: deliveryGroup.next(), threadPool: threadPool)
+        } catch {
+            // Nothing ran yet: close what was opened.
+            Task {
+                await store.close()
+                await resources.shutdown()
+            }
+            throw error
+        }
+        var appSettings = Application.Settings()
+        appSettings.allowList = configuration.allowList
+        appSettings.retryPolicy = configuration.retryPolicy
+        appSettings.maximumEventBytes = configuration.maximumEventBytes
+        let progress = Mutex<DeliveryReactor?>(nil)
+        let app = Application(store: store, settings: appSettings, hosts: HostResolver(threadPool: threadPool), sender: sender,
+                              logger: logger, deliveryProgress: { progress.withLock { $0?.progress } })
         var reactorSettings = DeliveryReactor.Settings()
         reactorSettings.maximumConcurrentAttempts = configuration.maximumConcurrentDeliveries
         reactorSettings.pacing = configuration.pacing
-        let reactor = DeliveryReactor(store: store, commands: deliveries, sender: sender, settings: reactorSettings, logger: logger)
-        let service = HeraldService(
-            store: store,
-            commands: IntegrationCommands(
-                store: store, decider: IntegrationDecider(allowList: configuration.allowList),
-                resolver: HostResolver(threadPool: threadPool)),
-            deliveries: deliveries, sender: sender,
-            tracker: tracker, socketPath: configuration.socketPath, startedAt: SystemClock.milliseconds(), logger: logger,
-            maximumFrameSize: configuration.maximumFrameSize,
-            reactorProgress: { reactor.progress })
+        let reactor = DeliveryReactor(store: store, deliveries: app.deliveries, sender: sender, settings: reactorSettings, logger: logger)
+        progress.withLock { $0 = reactor }
 
-        let logger = self.logger
-        let channel: Channel
-        do {
-            channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 256)
-                .childChannelOption(.writeBufferWaterMark, value: .init(
-                    low: configuration.connectionWriteBound / 2, high: configuration.connectionWriteBound))
-                .childChannelInitializer { channel in
-                    configuration.peerPolicy.refusal(for: channel).flatMapThrowing { refusal in
-                        if let refusal { logger.notice("refusing peer", metadata: ["reason": "\(refusal)"]) }
-                        try channel.pipeline.syncOperations.addHandlers([
-                            ByteToMessageHandler(FrameDecoder(maximumFrameSize: configuration.maximumFrameSize)),
-                            RPCServerHandler(
-                                handler: service, maximumOpenCalls: configuration.maximumOpenCallsPerConnection,
-                                peerRefusal: refusal, tracker: tracker, logger: logger),
-                        ])
-                    }
-                }
-                .bind(unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: false)
-                .get()
-            try SocketFile.setMode(configuration.socketPath, configuration.socketMode)
-        } catch {
-            store.close()
-            try? await group.shutdownGracefully()
-            try? await deliveryGroup.shutdownGracefully()
-            try? await threadPool.shutdownGracefully()
-            throw error
-        }
+        let tracker = CallTracker()
+        var listenerSettings = RPCListener.Settings()
+        listenerSettings.maximumFrameSize = configuration.maximumFrameSize
+        listenerSettings.maximumOpenCallsPerConnection = configuration.maximumOpenCallsPerConnection
+        listenerSettings.connectionWriteBound = configuration.connectionWriteBound
+        listenerSettings.peerPolicy = configuration.peerPolicy
+        listenerSettings.gracePeriod = configuration.shutdownGracePeriod
+        let address = configuration.listenAddress
+        let service = HeraldService(app: app, tracker: tracker, socketPath: address.path, logger: logger,
+                                    maximumFrameSize: configuration.maximumFrameSize)
+        let listener = RPCListener(address: address, settings: listenerSettings, handler: service, tracker: tracker,
+                                   group: group, logger: logger, onListening: onListening)
+        logger.info("log open", metadata: ["store": "\(store.location)", "head": "\(store.knownHead)", "version": "\(HeraldVersion.current)"])
+        self.app = app
+        services = [resources, StoreService(store: store, logger: logger), reactor, listener]
+    }
 
-        let head = (try? store.head()) ?? 0
-        logger.info("listening", metadata: [
-            "socket": "\(configuration.socketPath)", "db": "\(configuration.databasePath)",
-            "head": "\(head)", "version": "\(HeraldService.version)",
-        ])
-        onListening()
-
-        // The reactor hears the same graceful shutdown: it stops starting attempts, lets those in
-        // flight finish and record their outcome, and returns; only then is the log closed.
-        let reactorTask = Task { try await reactor.run() }
-        try? await gracefulShutdown()
-
-        logger.info("shutting down: finishing open calls")
-        tracker.startDraining()
-        try? await channel.close()
-        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while tracker.openCalls > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        reactor.stop()
-        _ = await reactorTask.result
-        store.close()
-        unlink(configuration.socketPath)
-        try? await group.shutdownGracefully()
-        try? await deliveryGroup.shutdownGracefully()
-        try? await threadPool.shutdownGracefully()
-        logger.info("stopped", metadata: ["unfinished_calls": "\(tracker.openCalls)"])
+    /// The group that runs the services; `signals` start its graceful shutdown.
+    public func serviceGroup(signals: [UnixSignal], logger: Logger) -> ServiceGroup {
+        ServiceGroup(configuration: .init(
+            // A service that ends, or fails, stops the rest in order too.
+            services: services.map {
+                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            gracefulShutdownSignals: signals,
+            logger: logger))
     }
 }
 
+/// The log as a service: it was opened before the group ran, and it is closed when the group shuts
+/// down, after every service that writes to it has stopped.
+struct StoreService: Service {
+    let store: any EventLog
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await store.close()
+        logger.info("log closed")
+    }
+}
+
+/// The threads the other services run on, shut down last.
+struct Resources: Service {
+    let groups: [MultiThreadedEventLoopGroup]
+    let threadPool: NIOThreadPool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    func shutdown() async {
+        for group in groups { try? await group.shutdownGracefully() }
+        try? await threadPool.shutdownGracefully()
+    }
+}

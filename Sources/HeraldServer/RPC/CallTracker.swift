@@ -7,6 +7,7 @@ public final class CallTracker: Sendable {
         var draining = false
         var nextStream = 0
         var streams: [Int: @Sendable () -> Void] = [:]
+        var whenIdle: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -14,18 +15,38 @@ public final class CallTracker: Sendable {
     public init() {}
 
     func opened() { state.withLock { $0.open += 1 } }
-    func closed() { state.withLock { $0.open -= 1 } }
+
+    func closed() {
+        let idle = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open -= 1
+            guard state.open == 0 else { return [] }
+            defer { state.whenIdle = [] }
+            return state.whenIdle
+        }
+        idle.forEach { $0.resume() }
+    }
 
     public var openCalls: Int { state.withLock { $0.open } }
     var isDraining: Bool { state.withLock { $0.draining } }
 
-    /// From now on new calls are refused with UNAVAILABLE.
+    /// From now on new calls are refused with UNAVAILABLE, and open-ended streams are ended.
     func startDraining() {
         let streams = state.withLock { state in
             state.draining = true
             return Array(state.streams.values)
         }
         streams.forEach { $0() }
+    }
+
+    /// Returns once no call is open (at once, if none is).
+    func waitUntilIdle() async {
+        await withCheckedContinuation { continuation in
+            let idle = state.withLock { state in
+                if state.open > 0 { state.whenIdle.append(continuation) }
+                return state.open == 0
+            }
+            if idle { continuation.resume() }
+        }
     }
 
     /// Registers how to end an open-ended stream when the daemon drains; returns how to forget it.

@@ -1,51 +1,35 @@
+import HeraldApp
 import HeraldCore
-import HeraldStore
 import HeraldWire
 import NIOCore
 
-/// Serves WatchDeliveries: after each commit, the new state of every delivery it changed (new ones
-/// as pending; others as the view has them by then, which may already be a later state).
+/// Serves WatchDeliveries: streams each change the application's watch reports, one page of the
+/// log per turn of the connection, so a watcher that doesn't read holds at most one page of
+/// changes in the daemon.
 struct DeliveryWatcher: Sendable {
-    let store: any EventLog
+    let deliveries: DeliveryService
     let call: ServerCall
-    let integrationID: String?
+    let integrationID: IntegrationID?
     let tracker: CallTracker
 
     static let pageSize = 256
 
     func start() {
-        call.followCommits(store: store, tracker: tracker) { [self] commits, start in
-            var cursor = start
-            for await head in commits {
-                while cursor < head {
-                    // One page per turn of the connection: a watcher that doesn't read holds at
-                    // most one page of changes in the daemon.
-                    let page = try await call.inTurn { try streamChanges(from: cursor + 1) }
-                    guard let last = page.last else { break }
-                    cursor = last.position
+        // Made before this returns: a reply to any later call on the connection means the watch
+        // sees what that call commits.
+        let watch = deliveries.watch(integrationID: integrationID)
+        call.whileOpen(tracker: tracker) { [call] in
+            var watch = watch
+            while !Task.isCancelled {
+                let changed = try await call.inTurn {
+                    let changed = try await watch.next(limit: Self.pageSize)
+                    for delivery in changed ?? [] { call.stream(V1.Delivery(delivery)) }
+                    return changed
+                }
+                if changed == nil {
+                    guard await watch.waitForCommit() else { return }
                 }
             }
         }
-    }
-
-    /// Streams the delivery changes in the next page of the log; returns the page.
-    private func streamChanges(from position: LogPosition) throws -> [RecordedEvent] {
-        let page = try store.events(from: position, limit: Self.pageSize)
-        for event in page {
-            if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
-                // New deliveries as the fan-out made them: pending, however soon they are attempted.
-                for delivery in publication.deliveries(recordedAt: event.recordedAt)
-                where integrationID == nil || delivery.integrationID.rawValue == integrationID {
-                    call.stream(V1.Delivery(delivery))
-                }
-                continue
-            }
-            guard let id = event.stream.deliveryID else { continue }
-            guard let delivery = try store.read({ try $0.delivery(id) }),
-                  integrationID == nil || delivery.integrationID.rawValue == integrationID
-            else { continue }
-            call.stream(V1.Delivery(delivery))
-        }
-        return page
     }
 }

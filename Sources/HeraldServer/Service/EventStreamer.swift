@@ -1,3 +1,4 @@
+import HeraldApp
 import HeraldCore
 import HeraldStore
 import HeraldWire
@@ -7,7 +8,7 @@ import NIOCore
 /// doesn't read holds at most one page in the daemon), and with `follow` waits for commits and goes
 /// on until the call ends.
 struct EventStreamer: Sendable {
-    let store: any EventLog
+    let log: LogService
     let call: ServerCall
     let request: V1.ReadEventsRequest
     let tracker: CallTracker
@@ -17,30 +18,30 @@ struct EventStreamer: Sendable {
     static let pageBytes = 256 * 1024
 
     func start() {
-        call.followCommits(store: store, tracker: tracker, follow: request.follow) { [store, call, request] commits, _ in
-            var next = max(request.fromPosition, 1)
+        let follower = log.follow(after: max(request.fromPosition, 1) - 1)
+        call.whileOpen(tracker: tracker) { [call, request] in
+            var follower = follower
             var remaining = request.limit == 0 ? Int.max : Int(request.limit)
             var pageSize = 64
-            var iterator = commits.makeAsyncIterator()
             while remaining > 0, !Task.isCancelled {
                 let page = try await call.inTurn {
-                    let page = try store.events(from: next, limit: min(pageSize, remaining))
-                    for event in page {
+                    let page = try await follower.read(limit: min(pageSize, remaining))
+                    for event in page?.events ?? [] {
                         call.stream(V1.LogEvent(
                             position: event.position, stream: event.stream.rawValue, version: event.version, type: event.type,
                             payload: event.payload, recordedAtUnixMs: event.recordedAt))
                     }
                     return page
                 }
-                guard let last = page.last else {
+                guard let page else {
+                    // Caught up: wait for a commit outside the turn, so other streams have theirs.
                     guard request.follow else { break }
-                    guard await iterator.next() != nil else { return }
+                    guard await follower.waitForCommit() else { return }
                     continue
                 }
-                let bytes = page.reduce(0) { $0 + $1.payload.count + $1.stream.rawValue.utf8.count + 32 }
-                pageSize = max(1, min(Self.maximumPageSize, page.count * Self.pageBytes / max(bytes, 1)))
-                next = last.position + 1
-                remaining -= page.count
+                let bytes = page.events.reduce(0) { $0 + $1.payload.count + $1.stream.rawValue.utf8.count + 32 }
+                pageSize = max(1, min(Self.maximumPageSize, page.events.count * Self.pageBytes / max(bytes, 1)))
+                remaining -= page.events.count
             }
             call.finish()
         }

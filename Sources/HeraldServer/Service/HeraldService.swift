@@ -1,98 +1,87 @@
+import HeraldApp
 import HeraldCore
-import HeraldDelivery
 import HeraldStore
 import HeraldWire
 import Logging
 import NIOCore
 
-/// The methods of `herald.v1.Herald`. Reads run inline on the event loop, from the in-memory
-/// integrations view: a lookup costs less than a hop to another thread would.
+/// The methods of `herald.v1.Herald`, each a mapping onto the application and back: decode the
+/// request, call, encode the reply. Reads from memory (integrations) are answered inline on the
+/// event loop; reads of the store run in a task, and the store reads off its own threads.
 public final class HeraldService: CallHandler {
-    let store: any EventLog
-    let integrations: IntegrationsCache
-    let commands: IntegrationCommands
-    let deliveries: DeliveryCommands
-    let sender: WebhookSender
+    let app: Application
     let socketPath: String
-    let startedAt: Int64
     let logger: Logger
     let tracker: CallTracker
-    let reactorProgress: @Sendable () -> DeliveryReactor.Progress?
     /// Told to clients in GetStatus, so that one can refuse an input too large before sending it.
     let maximumFrameSize: Int
 
-    public static let version = HeraldVersion.current
-
-    public init(store: any EventLog, commands: IntegrationCommands, deliveries: DeliveryCommands, sender: WebhookSender,
-                tracker: CallTracker, socketPath: String, startedAt: Int64, logger: Logger,
-                maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize,
-                reactorProgress: @escaping @Sendable () -> DeliveryReactor.Progress? = { nil }) {
-        self.maximumFrameSize = maximumFrameSize
-        self.reactorProgress = reactorProgress
-        self.store = store
-        self.deliveries = deliveries
-        self.sender = sender
-        self.integrations = store.integrations
+    public init(app: Application, tracker: CallTracker, socketPath: String, logger: Logger,
+                maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize) {
+        self.app = app
         self.tracker = tracker
-        self.commands = commands
         self.socketPath = socketPath
-        self.startedAt = startedAt
         self.logger = logger
+        self.maximumFrameSize = maximumFrameSize
     }
 
     public func handle(_ call: ServerCall) {
+        let integrations = app.integrations
+        let deadline = call.continuousDeadline
         switch call.method {
         case Method.connectIntegration:
-            command(call, V1.ConnectIntegrationRequest.self) { [commands] request, done in
-                commands.connect(request, deadline: call.continuousDeadline, done)
+            command(call, V1.ConnectIntegrationRequest.self) { request, done in
+                integrations.connect(.init(projectID: request.projectId, platform: request.platform, name: request.name,
+                                           url: request.url, events: request.events), deadline: deadline, done)
             }
         case Method.editIntegration:
-            command(call, V1.EditIntegrationRequest.self) { [commands] request, done in
-                commands.edit(request, deadline: call.continuousDeadline, done)
+            command(call, V1.EditIntegrationRequest.self) { request, done in
+                integrations.edit(IntegrationID(request.integrationId), .init(name: request.name, url: request.url, events: request.events),
+                                  deadline: deadline, done)
             }
         case Method.resetIntegration:
-            command(call, V1.IntegrationRef.self) { [commands] request, done in
-                commands.reset(IntegrationID(request.integrationId), deadline: call.continuousDeadline, done)
+            command(call, V1.IntegrationRef.self) { request, done in
+                integrations.reset(IntegrationID(request.integrationId), deadline: deadline, done)
             }
         case Method.reconnectIntegration:
-            command(call, V1.ReconnectIntegrationRequest.self) { [commands] request, done in
-                commands.reconnect(request, deadline: call.continuousDeadline, done)
-            }
-        case Method.getIntegration:
-            query(call, V1.IntegrationRef.self) { [integrations] request in
-                let id = IntegrationID(request.integrationId)
-                guard let found = integrations.integration(id) else {
-                    throw DomainError.notFound("no integration \(id)")
-                }
-                return V1.IntegrationResponse(integration: V1.Integration(found))
-            }
-        case Method.listIntegrations:
-            query(call, V1.ListIntegrationsRequest.self) { [integrations] request in
-                let project = request.projectId.isEmpty ? nil : request.projectId
-                let found = integrations.list(projectID: project)
-                return V1.ListIntegrationsResponse(integrations: found.map(V1.Integration.init))
-            }
-        case Method.getStatus:
-            query(call, V1.GetStatusRequest.self) { [store, socketPath, startedAt, reactorProgress, maximumFrameSize, deliveries] _ in
-                let head = try store.head()
-                let projections = try store.checkpoints().map {
-                    V1.ProjectionStatus(name: $0.name, checkpoint: $0.position, lag: head - min(head, $0.position))
-                }
-                let reactor = reactorProgress()
-                return V1.StatusResponse(headPosition: head, projections: projections, socketPath: socketPath,
-                                         databasePath: store.location.address, version: Self.version, startedAtUnixMs: startedAt,
-                                         reactorPosition: reactor?.position ?? 0, deliveriesQueued: UInt64(reactor?.queued ?? 0),
-                                         deliveriesInFlight: UInt64(reactor?.inFlight ?? 0),
-                                         maxFrameBytes: UInt32(clamping: maximumFrameSize),
-                                         maxEventBytes: UInt32(clamping: deliveries.maximumEventBytes))
+            command(call, V1.ReconnectIntegrationRequest.self) { request, done in
+                integrations.reconnect(IntegrationID(request.integrationId), url: request.url, deadline: deadline, done)
             }
         case Method.rotateSecret:
-            command(call, V1.IntegrationRef.self) { [commands] request, done in
-                commands.rotateSecret(IntegrationID(request.integrationId), deadline: call.continuousDeadline, done)
+            command(call, V1.IntegrationRef.self) { request, done in
+                integrations.rotateSecret(IntegrationID(request.integrationId), deadline: deadline, done)
+            }
+        case Method.getIntegration:
+            query(call, V1.IntegrationRef.self) { request in
+                V1.IntegrationResponse(integration: V1.Integration(try integrations.integration(IntegrationID(request.integrationId))))
+            }
+        case Method.listIntegrations:
+            query(call, V1.ListIntegrationsRequest.self) { request in
+                V1.ListIntegrationsResponse(
+                    integrations: integrations.list(projectID: request.projectId.isEmpty ? nil : request.projectId).map(V1.Integration.init))
+            }
+        case Method.testIntegration:
+            asyncQuery(call, V1.IntegrationRef.self) { request in
+                let tested = try await integrations.test(IntegrationID(request.integrationId))
+                return V1.TestIntegrationResponse(delivered: tested.delivered, attempt: V1.DeliveryAttempt(tested.attempt))
+            }
+        case Method.getStatus:
+            asyncQuery(call, V1.GetStatusRequest.self) { [app, socketPath, maximumFrameSize] _ in
+                let status = try await app.log.status()
+                return V1.StatusResponse(
+                    headPosition: status.head,
+                    projections: status.checkpoints.map { V1.ProjectionStatus(name: $0.name, checkpoint: $0.position, lag: status.lag(of: $0)) },
+                    socketPath: socketPath, databasePath: status.store.address, version: status.version,
+                    startedAtUnixMs: status.startedAt, reactorPosition: status.delivery?.position ?? 0,
+                    deliveriesQueued: UInt64(status.delivery?.queued ?? 0), deliveriesInFlight: UInt64(status.delivery?.inFlight ?? 0),
+                    maxFrameBytes: UInt32(clamping: maximumFrameSize),
+                    maxEventBytes: UInt32(clamping: app.deliveries.maximumEventBytes))
             }
         case Method.publishEvent:
             guard let request = decode(call, V1.PublishEventRequest.self) else { return }
-            deliveries.publish(request, deadline: call.continuousDeadline) { [self] result in
+            let publish = DeliveryService.Publish(eventID: request.eventId, projectID: request.projectId, projectName: request.projectName,
+                                                  eventType: request.eventType, timestamp: request.timestamp, dataJSON: request.dataJson)
+            app.deliveries.publish(publish, deadline: deadline) { [self] result in
                 switch result {
                 case .success(let published):
                     call.reply {
@@ -105,64 +94,34 @@ public final class HeraldService: CallHandler {
                 }
             }
         case Method.listDeliveries:
-            query(call, V1.ListDeliveriesRequest.self) { [store] request in
-                if !request.status.isEmpty, DeliveryStatus(rawValue: request.status) == nil {
-                    throw DomainError.invalidArgument(
-                        "unknown status '\(request.status)'; one of \(DeliveryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                if !request.eventType.isEmpty, EventType(rawValue: request.eventType) == nil {
-                    throw DomainError.invalidArgument("unknown event type '\(request.eventType)'")
-                }
-                let filter = DeliveryFilter(
-                    integrationID: request.integrationId.isEmpty ? nil : IntegrationID(request.integrationId),
-                    status: DeliveryStatus(rawValue: request.status), eventType: EventType(rawValue: request.eventType))
-                let found = try store.read {
-                    try $0.deliveries(matching: filter, limit: request.limit == 0 ? 100 : Int(min(request.limit, 10_000)))
-                }
+            asyncQuery(call, V1.ListDeliveriesRequest.self) { [app] request in
+                let filter = try DeliveryService.filter(integrationID: request.integrationId, status: request.status, eventType: request.eventType)
+                let found = try await app.deliveries.list(filter, limit: Int(request.limit))
                 return V1.ListDeliveriesResponse(deliveries: found.map { V1.Delivery($0) })
             }
         case Method.getDelivery:
-            query(call, V1.DeliveryRef.self) { [store] request in
-                let id = DeliveryID(request.deliveryId)
-                let (delivery, attempts) = try store.read { views in (try views.delivery(id), try views.attempts(of: id)) }
-                guard let delivery else { throw DomainError.notFound("no delivery \(id)") }
-                return V1.DeliveryResponse(delivery: V1.Delivery(delivery, attempts: attempts))
+            asyncQuery(call, V1.DeliveryRef.self) { [app] request in
+                let shown = try await app.deliveries.show(DeliveryID(request.deliveryId))
+                return V1.DeliveryResponse(delivery: V1.Delivery(shown.delivery, attempts: shown.attempts))
             }
         case Method.retryDelivery:
             guard let request = decode(call, V1.DeliveryRef.self) else { return }
-            deliveries.retry(DeliveryID(request.deliveryId), deadline: call.continuousDeadline) { [self] result in
+            app.deliveries.retry(DeliveryID(request.deliveryId), deadline: deadline) { [self] result in
                 switch result {
-                case .success(let delivery):
-                    let attempts = (try? store.read { try $0.attempts(of: delivery.id) }) ?? []
-                    call.reply { V1.DeliveryResponse(delivery: V1.Delivery(delivery, attempts: attempts)) }
+                case .success(let shown):
+                    call.reply { V1.DeliveryResponse(delivery: V1.Delivery(shown.delivery, attempts: shown.attempts)) }
                 case .failure(let error):
                     call.fail(rpcError(error))
                 }
             }
-        case Method.testIntegration:
-            guard let request = decode(call, V1.IntegrationRef.self) else { return }
-            guard let integration = integrations.integration(IntegrationID(request.integrationId)) else {
-                return call.fail(RPCError(.notFound, "no integration \(request.integrationId)"))
-            }
-            Task { [sender] in
-                let sample = PublishedEvent.sample(projectID: integration.projectID, type: integration.events.first ?? .testCaseCreated)
-                let body = PayloadFormatter.payload(for: sample.notification, platform: integration.platform).serialized()
-                let started = SystemClock.milliseconds()
-                let result = await sender.send(url: integration.url, body: Array(body.utf8), id: "test_" + sample.eventID,
-                                               signingSecret: integration.signingSecret)
-                let attempt = V1.DeliveryAttempt(
-                    number: 1, startedAtUnixMs: started, durationMs: UInt32(clamping: result.duration.milliseconds),
-                    httpStatus: result.httpStatus ?? 0, error: result.error, responseSnippet: result.responseSnippet,
-                    location: result.location, outcome: result.isSuccess ? "delivered" : "failed")
-                call.reply(V1.TestIntegrationResponse(delivered: result.isSuccess, attempt: attempt))
-            }
         case Method.watchDeliveries:
             guard let request = decode(call, V1.WatchDeliveriesRequest.self) else { return }
-            DeliveryWatcher(store: store, call: call, integrationID: request.integrationId.isEmpty ? nil : request.integrationId,
+            DeliveryWatcher(deliveries: app.deliveries, call: call,
+                            integrationID: request.integrationId.isEmpty ? nil : IntegrationID(request.integrationId),
                             tracker: tracker).start()
         case Method.readEvents:
             guard let request = decode(call, V1.ReadEventsRequest.self) else { return }
-            EventStreamer(store: store, call: call, request: request, tracker: tracker).start()
+            EventStreamer(log: app.log, call: call, request: request, tracker: tracker).start()
         case Method.replay:
             guard decode(call, V1.ReplayRequest.self) != nil else { return }
             replay(call)
@@ -181,6 +140,7 @@ public final class HeraldService: CallHandler {
         }
     }
 
+    /// A query answered from memory, inline.
     private func query<Request: WireMessage>(
         _ call: ServerCall, _ type: Request.Type, _ body: (Request) throws -> some WireMessage
     ) {
@@ -192,9 +152,23 @@ public final class HeraldService: CallHandler {
         }
     }
 
+    /// A query that waits (on the store, or on a receiver), in a task of its own.
+    private func asyncQuery<Request: WireMessage & Sendable, Response: WireMessage & Sendable>(
+        _ call: ServerCall, _ type: Request.Type, _ body: @escaping @Sendable (Request) async throws -> Response
+    ) {
+        guard let request = decode(call, type) else { return }
+        Task { [self] in
+            do {
+                call.reply(try await body(request))
+            } catch {
+                call.fail(rpcError(error))
+            }
+        }
+    }
+
     private func command<Request: WireMessage>(
         _ call: ServerCall, _ type: Request.Type,
-        _ body: (Request, @escaping IntegrationCommands.Completion) -> Void
+        _ body: (Request, @escaping IntegrationService.Completion) -> Void
     ) {
         guard let request = decode(call, type) else { return }
         body(request) { [self] result in
@@ -213,17 +187,13 @@ public final class HeraldService: CallHandler {
     }
 
     private func replay(_ call: ServerCall) {
-        Task { [store, logger] in
+        Task { [app] in
             do {
-                let started = ContinuousClock.now
-                let processed = try await store.rebuildViews(every: 5_000) { processed, total in
+                let processed = try await app.log.rebuildViews(every: 5_000) { processed, total in
                     call.stream(V1.ReplayProgress(processed: processed, total: total, done: false))
                 }
                 call.stream(V1.ReplayProgress(processed: processed, total: processed, done: true))
                 call.finish()
-                logger.info("projections rebuilt", metadata: [
-                    "events": "\(processed)", "duration": "\(ContinuousClock.now - started)",
-                ])
             } catch {
                 call.fail(rpcError(error))
             }
@@ -254,6 +224,9 @@ public final class HeraldService: CallHandler {
             }
         case let error as WireDecodingError:
             return RPCError(.invalidArgument, error.message)
+        case let error as UndecodableEvent:
+            logger.error("undecodable event", metadata: ["error": "\(error)"])
+            return RPCError(.internalError, error.description)
         default:
             logger.error("internal error", metadata: ["error": "\(error)"])
             return RPCError(.internalError, "internal error; see the heraldd log")

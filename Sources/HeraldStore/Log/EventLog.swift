@@ -16,14 +16,20 @@ import HeraldCore
 ///   once. A notice can be late or merged with the next; a follower re-reads from its own position,
 ///   so a missed one only delays.
 ///
-/// Reads (`read`, `events`, `head`, `checkpoints`) may block on IO: call them from a thread that may
-/// block, not from an event loop. `integrations` never blocks.
+/// Reads are `async`: an implementation whose reads block on IO runs them on threads of its own, so
+/// no caller's event loop or task thread waits on a disk. `integrations` is in memory and never
+/// waits; `write` enqueues and returns.
 public protocol EventLog: AnyObject, Sendable {
     /// Which backend this is and where, for status and logs; nothing secret in it.
     var location: StoreLocation { get }
 
     /// The integrations view, held in memory: the lookups of every call and every attempt.
     var integrations: IntegrationsCache { get }
+
+    /// The head as of the newest commit this log has heard of, without reading anything: at least
+    /// the position of every write acknowledged so far. A follower that starts here sees every
+    /// write acknowledged after it started.
+    var knownHead: LogPosition { get }
 
     /// Runs `body` as one unit of work and calls `completion` once it is durable (or with the
     /// error). A body that throws appends nothing. A unit of work whose `deadline` passes before it
@@ -34,19 +40,19 @@ public protocol EventLog: AnyObject, Sendable {
         completion: @escaping @Sendable (Result<T, any Error>) -> Void)
 
     /// Runs `body` against the views as of one moment. It sees every acknowledged write.
-    func read<T>(_ body: (any ViewReader) throws -> T) throws -> T
+    func read<T: Sendable>(_ body: @escaping @Sendable (any ViewReader) throws -> T) async throws -> T
 
     /// Up to `limit` events from `position` on, in order.
-    func events(from position: LogPosition, limit: Int) throws -> [RecordedEvent]
+    func events(from position: LogPosition, limit: Int) async throws -> [RecordedEvent]
 
     /// Events of the given types in (`position`, `head`], in order, at most `limit` of them.
-    func events(after position: LogPosition, through head: LogPosition, types: [String], limit: Int) throws -> [RecordedEvent]
+    func events(after position: LogPosition, through head: LogPosition, types: [String], limit: Int) async throws -> [RecordedEvent]
 
     /// The position of the newest committed event; 0 for an empty log.
-    func head() throws -> LogPosition
+    func head() async throws -> LogPosition
 
     /// Each view's name and the position it has applied up to.
-    func checkpoints() throws -> [(name: String, position: LogPosition)]
+    func checkpoints() async throws -> [Checkpoint]
 
     /// Calls `handler` after each commit that appended events, with the new head. It runs on the
     /// log's own thread: hand the work elsewhere and return.
@@ -56,8 +62,9 @@ public protocol EventLog: AnyObject, Sendable {
     /// hears every `every` events. Returns how many events were replayed.
     func rebuildViews(every: Int, progress: @escaping @Sendable (_ processed: UInt64, _ total: UInt64) -> Void) async throws -> UInt64
 
-    /// Finishes the writes already queued, then closes. Later writes fail with `StoreError.closed`.
-    func close()
+    /// Finishes the writes already queued, then closes every connection and file. Later writes
+    /// fail with `StoreError.closed`.
+    func close() async
 }
 
 extension EventLog {
@@ -130,6 +137,17 @@ public struct PublicationRecord: Sendable, Equatable {
     public init(event: PublishedEvent, deliveryIDs: [DeliveryID]) {
         self.event = event
         self.deliveryIDs = deliveryIDs
+    }
+}
+
+/// How far a view has applied the log.
+public struct Checkpoint: Sendable, Equatable {
+    public let name: String
+    public let position: LogPosition
+
+    public init(name: String, position: LogPosition) {
+        self.name = name
+        self.position = position
     }
 }
 

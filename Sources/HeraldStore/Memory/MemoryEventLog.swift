@@ -20,6 +20,8 @@ public final class MemoryEventLog: EventLog {
 
     public var location: StoreLocation { StoreLocation(kind: "memory", address: "") }
 
+    public var knownHead: LogPosition { currentHead }
+
     public func write<T: Sendable>(
         deadline: ContinuousClock.Instant?,
         _ body: @escaping @Sendable (any UnitOfWork) throws -> T,
@@ -49,18 +51,18 @@ public final class MemoryEventLog: EventLog {
         }
     }
 
-    public func read<T>(_ body: (any ViewReader) throws -> T) throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any ViewReader) throws -> T) async throws -> T {
         try body(state.withLock { $0 })
     }
 
-    public func events(from position: LogPosition, limit: Int) throws -> [RecordedEvent] {
+    public func events(from position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
         let events = state.withLock { $0.events }
         let start = Int(clamping: max(position, 1)) - 1
         guard start < events.count, limit > 0 else { return [] }
         return Array(events[start..<min(events.count, start + min(limit, events.count))])
     }
 
-    public func events(after position: LogPosition, through head: LogPosition, types: [String], limit: Int) throws -> [RecordedEvent] {
+    public func events(after position: LogPosition, through head: LogPosition, types: [String], limit: Int) async throws -> [RecordedEvent] {
         let events = state.withLock { $0.events }
         let wanted = Set(types)
         let start = Int(clamping: position)
@@ -69,12 +71,14 @@ public final class MemoryEventLog: EventLog {
         return Array(events[start..<end].lazy.filter { wanted.contains($0.type) }.prefix(max(0, limit)))
     }
 
-    public func head() throws -> LogPosition { state.withLock { LogPosition($0.events.count) } }
+    public func head() async throws -> LogPosition { currentHead }
+
+    private var currentHead: LogPosition { state.withLock { LogPosition($0.events.count) } }
 
     /// The views are updated with each append, so each stands at the head.
-    public func checkpoints() throws -> [(name: String, position: LogPosition)] {
-        let head = try head()
-        return [("integrations", head), ("deliveries", head)]
+    public func checkpoints() async throws -> [Checkpoint] {
+        let head = currentHead
+        return [Checkpoint(name: "integrations", position: head), Checkpoint(name: "deliveries", position: head)]
     }
 
     public func subscribe(_ handler: @escaping @Sendable (LogPosition) -> Void) -> LogSubscription {
@@ -99,7 +103,7 @@ public final class MemoryEventLog: EventLog {
         }
     }
 
-    public func close() {
+    public func close() async {
         writing.withLock { $0 = true }
     }
 }

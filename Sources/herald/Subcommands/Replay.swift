@@ -51,8 +51,14 @@ struct Replay: AsyncParsableCommand {
             Output.error("FAILED_PRECONDITION: \(error)")
             throw ExitCode(1)
         }
-        defer { store.close() }
-        let processed = try await store.rebuildViews { processed, total in bar.update(processed, total) }
+        let processed: UInt64
+        do {
+            processed = try await store.rebuildViews { processed, total in bar.update(processed, total) }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
         return V1.ReplayProgress(processed: processed, total: processed, done: true)
     }
 }

@@ -31,8 +31,8 @@ import Testing
         try await withDaemon { socket, directory in
             var second = DaemonConfiguration(socketPath: socket, databasePath: "\(directory)/other.db")
             second.synchronous = .normal
-            let daemon = HeraldDaemon(configuration: second, logger: .init(label: "test"))
-            await #expect { try await daemon.run() } throws: { "\($0)".contains("already listening") }
+            let group = try HeraldDaemon(configuration: second, logger: .init(label: "test")).serviceGroup(signals: [], logger: .init(label: "test"))
+            await #expect { try await group.run() } throws: { "\($0)".contains("already listening") }
         }
         // A socket file nobody listens on is stale and is replaced.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-stale-\(UUID().uuidString.prefix(6))").path

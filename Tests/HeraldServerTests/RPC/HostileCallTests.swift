@@ -101,7 +101,7 @@ import Testing
         try await withDaemon { socket, _ in
             let raw = try RawSocket(path: socket)
             raw.sendFrame(RequestEnvelope(callID: 7, method: Method.getStatus, timeoutMilliseconds: .max).wireBytes())
-            let reply = try raw.readResponse()
+            let reply = try await raw.readResponse()
             #expect(reply.callID == 7 && reply.status == 0 && reply.endOfStream)
         }
     }

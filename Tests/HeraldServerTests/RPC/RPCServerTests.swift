@@ -30,7 +30,7 @@ import Testing
             let client = try await HeraldClient.connect(socketPath: socket)
             let raw = try RawSocket(path: socket)
             raw.sendFrame([0xFF, 0xFF, 0xFF, 0xFF, 0x0F])
-            #expect(raw.waitForClose())
+            #expect(await raw.waitForClose())
             _ = try await client.status()
         }
     }
@@ -39,7 +39,7 @@ import Testing
         try await withDaemon(configure: { $0.maximumFrameSize = 64 * 1024 }) { socket, _ in
             let raw = try RawSocket(path: socket)
             raw.send([0x00, 0x01, 0x00, 0x01])  // 65,537 bytes announced, none sent
-            #expect(raw.waitForClose())
+            #expect(await raw.waitForClose())
             let other = try await HeraldClient.connect(socketPath: socket)
             _ = try await other.status()
         }
@@ -61,7 +61,7 @@ import Testing
             let follow = RequestEnvelope(callID: 1, method: Method.readEvents, message: V1.ReadEventsRequest(follow: true).wireBytes())
             raw.sendFrame(follow.wireBytes())
             raw.sendFrame(follow.wireBytes())
-            #expect(raw.waitForClose())
+            #expect(await raw.waitForClose())
         }
     }
 
@@ -72,19 +72,19 @@ import Testing
             raw.sendFrame(RequestEnvelope(callID: 1, method: Method.readEvents,
                                           message: V1.ReadEventsRequest(fromPosition: 1, follow: true).wireBytes()).wireBytes())
             raw.sendFrame(RequestEnvelope(callID: 2, method: Method.getStatus).wireBytes())
-            let status = try raw.readResponse()
+            let status = try await raw.readResponse()
             #expect(status.callID == 2 && status.endOfStream && status.status == 0)
 
             let client = try await HeraldClient.connect(socketPath: socket)
             let id = try await client.connectSlack()
-            let streamed = try raw.readResponse()
+            let streamed = try await raw.readResponse()
             #expect(streamed.callID == 1 && !streamed.endOfStream)
             let event = try V1.LogEvent(wireBytes: streamed.message)
             #expect(event.stream == "integration-\(id)" && event.type == "IntegrationConnected" && event.position == 1)
 
             raw.sendFrame(RequestEnvelope(callID: 1, method: "", cancel: true).wireBytes())
             raw.sendFrame(RequestEnvelope(callID: 3, method: Method.getStatus).wireBytes())
-            let after = try raw.readResponse()
+            let after = try await raw.readResponse()
             #expect(after.callID == 3)
         }
     }

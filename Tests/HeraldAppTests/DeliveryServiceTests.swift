@@ -5,9 +5,9 @@ import HeraldStore
 import HeraldWire
 import Synchronization
 import Testing
-@testable import HeraldDelivery
+import HeraldApp
 
-@Suite struct DeliveryCommandsTests {
+@Suite struct DeliveryServiceTests {
     /// Fan-out reads integrations from memory, which holds the last commit: a publish that shares
     /// its transaction with a reset before it must still see the reset.
     @Test func fanOutSeesAnIntegrationChangedEarlierInTheSameTransaction() async throws {
@@ -17,7 +17,7 @@ import Testing
 
             // A write that holds the writer until the reset and the publish have queued up behind
             // it, so that those two go in one transaction together.
-            let commands = DeliveryCommands(store: store, decider: DeliveryDecider())
+            let commands = DeliveryService(store: store, decider: DeliveryDecider())
             let published = Mutex<[Int]>([])
             let transactionsBefore = store.commitStatistics.transactions
             let (holding, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
@@ -31,7 +31,7 @@ import Testing
                     let reset = StoredEvent.encode(IntegrationEvent.reset)
                     try transaction.append(to: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
                 }, completion: { _ in })
-                commands.publish(.init(projectId: "P", eventType: "test_case.created", dataJson: #"{"id":"1","title":"t"}"#),
+                commands.publish(.init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
                                  deadline: nil) { result in
                     published.withLock { $0.append((try? result.get())?.deliveries.count ?? -1) }
                     done.resume()

@@ -1,0 +1,57 @@
+import HeraldCore
+import HeraldStore
+import Logging
+
+/// The log as the application shows it: status, reading and following events, and rebuilding the
+/// views.
+public struct LogService: Sendable {
+    let store: any EventLog
+    let startedAt: Int64
+    let deliveryProgress: @Sendable () -> DeliveryProgress?
+    let logger: Logger
+
+    public init(store: any EventLog, startedAt: Int64, logger: Logger,
+                deliveryProgress: @escaping @Sendable () -> DeliveryProgress?) {
+        self.store = store
+        self.startedAt = startedAt
+        self.logger = logger
+        self.deliveryProgress = deliveryProgress
+    }
+
+    public struct Status: Sendable {
+        public let head: LogPosition
+        public let checkpoints: [Checkpoint]
+        public let store: StoreLocation
+        public let version: String
+        /// Milliseconds since the Unix epoch.
+        public let startedAt: Int64
+        /// Nil when no reactor runs.
+        public let delivery: DeliveryProgress?
+
+        /// How far a view is behind the head.
+        public func lag(of checkpoint: Checkpoint) -> UInt64 { head - min(head, checkpoint.position) }
+    }
+
+    public func status() async throws -> Status {
+        // The checkpoints first: then none is ahead of the head read after them.
+        let checkpoints = try await store.checkpoints()
+        let head = try await store.head()
+        return Status(head: head, checkpoints: checkpoints, store: store.location, version: HeraldVersion.current,
+                      startedAt: startedAt, delivery: deliveryProgress())
+    }
+
+    /// A follower of the events after `position`, subscribed from now on.
+    public func follow(after position: LogPosition, types: [String]? = nil) -> LogFollower {
+        LogFollower(store, after: position, types: types)
+    }
+
+    public func head() async throws -> LogPosition { try await store.head() }
+
+    /// Empties every view and replays the whole log into them; commands wait until it is done.
+    public func rebuildViews(every: Int, progress: @escaping @Sendable (_ processed: UInt64, _ total: UInt64) -> Void) async throws -> UInt64 {
+        let started = ContinuousClock.now
+        let processed = try await store.rebuildViews(every: every, progress: progress)
+        logger.info("views rebuilt", metadata: ["events": "\(processed)", "duration": "\(ContinuousClock.now - started)"])
+        return processed
+    }
+}
