@@ -4,7 +4,7 @@ import HeraldWire
 import Synchronization
 import Testing
 
-@Suite struct CrashTests {
+@Suite(.timeLimit(.minutes(3))) struct CrashTests {
     /// What the daemon acknowledged: integration id → the highest version a reply reported.
     final class Acknowledged: Sendable {
         let versions = Mutex<[String: UInt64]>([:])
@@ -42,7 +42,9 @@ import Testing
                 }
             }
         }
-        while acknowledged.count < 1_500 { try await Task.sleep(for: .milliseconds(5)) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while acknowledged.count < 1_500, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(acknowledged.count >= 1_500, "the writers got \(acknowledged.count) commands acknowledged in a minute")
         daemon.stop(SIGKILL)
         await workers.value
         let acked = acknowledged.snapshot

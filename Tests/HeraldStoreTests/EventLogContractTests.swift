@@ -155,6 +155,9 @@ import Testing
             #expect(head > 10)
             #expect(try await log.checkpoints().map(\.name) == ["integrations", "deliveries"])
             #expect(try await log.checkpoints().map(\.position) == [head, head])
+            // What is known without a read is what a read finds.
+            #expect(log.knownHead == head)
+            #expect(try await log.checkpoints() == log.knownCheckpoints)
         }
     }
 

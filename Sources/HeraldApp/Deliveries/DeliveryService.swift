@@ -9,11 +9,15 @@ public struct DeliveryService: Sendable {
     let decider: DeliveryDecider
     /// The most bytes of data one published event may carry.
     public let maximumEventBytes: Int
+    /// Where each retry falls within the policy's jitter, in [0, 1]; tests fix it.
+    let jitter: @Sendable () -> Double
 
-    public init(store: any EventLog, decider: DeliveryDecider, maximumEventBytes: Int = PublishedEvent.defaultDataLimit) {
+    public init(store: any EventLog, decider: DeliveryDecider, maximumEventBytes: Int = PublishedEvent.defaultDataLimit,
+                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
         self.store = store
         self.decider = decider
         self.maximumEventBytes = maximumEventBytes
+        self.jitter = jitter
     }
 
     /// An event as the application publishes it, before validation: every field as given.
@@ -113,10 +117,11 @@ public struct DeliveryService: Sendable {
     /// Records attempts' outcomes, and so schedules each delivery's next attempt or ends it. They
     /// are recorded together, in one unit of work: all of them or, if it fails, none.
     public func recordAttempts(_ outcomes: [Outcome], _ completion: @escaping @Sendable (Result<[Delivery], any Error>) -> Void) {
+        let samples = outcomes.map { _ in jitter() }
         store.write(deadline: nil, { [decider] unit in
-            try outcomes.compactMap { outcome in
+            try zip(outcomes, samples).compactMap { outcome, sample in
                 guard let delivery = try unit.delivery(outcome.id) else { return nil }
-                let events = decider.recordAttempt(outcome.result, startedAt: outcome.startedAt, on: delivery)
+                let events = decider.recordAttempt(outcome.result, startedAt: outcome.startedAt, on: delivery, sample: sample)
                 return try Self.append(events, to: delivery, in: unit)
             }
         }, completion: completion)

@@ -14,11 +14,12 @@ public struct DeliveryDecider: Sendable {
             .map { .init(deliveryID: newID(), integrationID: $0.id) })
     }
 
-    /// Records how an attempt went, and so whether and when the next one comes.
-    public func recordAttempt(_ result: AttemptResult, startedAt: Int64, on delivery: Delivery) -> [DeliveryEvent] {
+    /// Records how an attempt went, and so whether and when the next one comes; `sample` places the
+    /// retry within the policy's jitter (see `RetryPolicy.outcome`).
+    public func recordAttempt(_ result: AttemptResult, startedAt: Int64, on delivery: Delivery, sample: Double = 0.5) -> [DeliveryEvent] {
         let finishedAt = startedAt + result.duration.milliseconds
         let number = delivery.attemptCount + 1
-        var (outcome, next) = policy.outcome(of: result, seriesAttempt: delivery.seriesAttempts + 1, finishedAt: finishedAt)
+        var (outcome, next) = policy.outcome(of: result, seriesAttempt: delivery.seriesAttempts + 1, finishedAt: finishedAt, sample: sample)
         if !delivery.status.isOpen {
             // Cancelled while the attempt was in flight: keep the record, not the consequence.
             (outcome, next) = (.cancelled, 0)

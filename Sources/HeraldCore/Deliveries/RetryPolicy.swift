@@ -5,6 +5,9 @@ public struct RetryPolicy: Sendable, Equatable {
     public var attemptTimeout: Duration
     /// A `Retry-After` longer than this is clamped, so a hostile header can't park a delivery for ever.
     public var retryAfterCap: Duration
+    /// Each wait is moved by up to this fraction of it, either way, so that the deliveries an outage
+    /// failed together don't all come back in the same instant.
+    public var jitter = 0.1
 
     public static let standard = RetryPolicy(
         schedule: [.seconds(60), .seconds(300), .seconds(1800), .seconds(7200), .seconds(28800)],
@@ -16,11 +19,16 @@ public struct RetryPolicy: Sendable, Equatable {
         self.retryAfterCap = retryAfterCap
     }
 
-    /// What an attempt's result means for the delivery.
-    public func outcome(of result: AttemptResult, seriesAttempt: UInt32, finishedAt: Int64) -> (DeliveryEvent.Attempt.Outcome, nextAttemptAt: Int64) {
+    /// What an attempt's result means for the delivery. `sample`, in [0, 1], places the wait within
+    /// its jitter: 0 the earliest, 1 the latest, 0.5 the schedule's own figure. A `Retry-After` is
+    /// never cut short by it.
+    public func outcome(of result: AttemptResult, seriesAttempt: UInt32, finishedAt: Int64,
+                        sample: Double = 0.5) -> (DeliveryEvent.Attempt.Outcome, nextAttemptAt: Int64) {
         if result.isSuccess { return (.delivered, 0) }
         guard result.isRetryable, Int(seriesAttempt) <= schedule.count else { return (.exhausted, 0) }
-        var wait = schedule[Int(seriesAttempt) - 1]
+        let planned = schedule[Int(seriesAttempt) - 1]
+        let shift = jitter * (2 * min(max(sample, 0), 1) - 1)
+        var wait = Duration.milliseconds(Int64((Double(planned.milliseconds) * (1 + shift)).rounded()))
         if let retryAfter = result.retryAfter { wait = max(wait, min(retryAfter, retryAfterCap)) }
         return (.failed, finishedAt + wait.milliseconds)
     }

@@ -68,6 +68,13 @@ public final class SQLiteEventLog: EventLog, Sendable {
 
     public var knownHead: LogPosition { writer.head.load(ordering: .acquiring) }
 
+    /// Every view's checkpoint is written in the transaction that appends, so each stands where the
+    /// log does.
+    public var knownCheckpoints: [Checkpoint] {
+        let head = knownHead
+        return projections.map { Checkpoint(name: $0.name, position: head) }
+    }
+
     /// Finishes the queued writes, checkpoints the WAL away, then closes every connection.
     /// Closing again does nothing: the lock's descriptor, closed twice, could be someone else's.
     public func close() async {

@@ -66,8 +66,8 @@ public final class HeraldService: CallHandler {
                 return V1.TestIntegrationResponse(delivered: tested.delivered, attempt: V1.DeliveryAttempt(tested.attempt))
             }
         case Method.getStatus:
-            asyncQuery(call, V1.GetStatusRequest.self) { [app, socketPath, maximumFrameSize] _ in
-                let status = try await app.log.status()
+            query(call, V1.GetStatusRequest.self) { [app, socketPath, maximumFrameSize] _ in
+                let status = app.log.status()
                 return V1.StatusResponse(
                     headPosition: status.head,
                     projections: status.checkpoints.map { V1.ProjectionStatus(name: $0.name, checkpoint: $0.position, lag: status.lag(of: $0)) },

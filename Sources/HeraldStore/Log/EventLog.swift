@@ -31,6 +31,10 @@ public protocol EventLog: AnyObject, Sendable {
     /// write acknowledged after it started.
     var knownHead: LogPosition { get }
 
+    /// Each view's position as of the newest commit this log has heard of, without reading
+    /// anything: what status shows.
+    var knownCheckpoints: [Checkpoint] { get }
+
     /// Runs `body` as one unit of work and calls `completion` once it is durable (or with the
     /// error). A body that throws appends nothing. A unit of work whose `deadline` passes before it
     /// starts fails with `StoreError.deadlineExceeded`, having done nothing.

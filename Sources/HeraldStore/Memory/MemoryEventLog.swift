@@ -22,6 +22,12 @@ public final class MemoryEventLog: EventLog {
 
     public var knownHead: LogPosition { currentHead }
 
+    /// The views are updated with each append, so each stands at the head.
+    public var knownCheckpoints: [Checkpoint] {
+        let head = currentHead
+        return [Checkpoint(name: "integrations", position: head), Checkpoint(name: "deliveries", position: head)]
+    }
+
     public func write<T: Sendable>(
         deadline: ContinuousClock.Instant?,
         _ body: @escaping @Sendable (any UnitOfWork) throws -> T,
@@ -75,11 +81,7 @@ public final class MemoryEventLog: EventLog {
 
     private var currentHead: LogPosition { state.withLock { LogPosition($0.events.count) } }
 
-    /// The views are updated with each append, so each stands at the head.
-    public func checkpoints() async throws -> [Checkpoint] {
-        let head = currentHead
-        return [Checkpoint(name: "integrations", position: head), Checkpoint(name: "deliveries", position: head)]
-    }
+    public func checkpoints() async throws -> [Checkpoint] { knownCheckpoints }
 
     public func subscribe(_ handler: @escaping @Sendable (LogPosition) -> Void) -> LogSubscription {
         notices.subscribe(handler)

@@ -102,3 +102,35 @@ import Testing
         #expect(Duration.milliseconds(1500).milliseconds == 1500)
     }
 }
+
+@Suite struct RetryJitterTests {
+    let failed = AttemptResult(httpStatus: 503, duration: .zero)
+
+    @Test func theSampleMovesTheWaitByUpToTenPercentEitherWay() {
+        let policy = RetryPolicy.standard
+        #expect(policy.outcome(of: failed, seriesAttempt: 1, finishedAt: 0, sample: 0).nextAttemptAt == 54_000)
+        #expect(policy.outcome(of: failed, seriesAttempt: 1, finishedAt: 0, sample: 0.5).nextAttemptAt == 60_000)
+        #expect(policy.outcome(of: failed, seriesAttempt: 1, finishedAt: 0, sample: 1).nextAttemptAt == 66_000)
+        #expect(policy.outcome(of: failed, seriesAttempt: 5, finishedAt: 1_000, sample: 0.75).nextAttemptAt == 1_000 + 30_240_000)
+        // Out of range, it is clamped: never more than the jitter.
+        #expect(policy.outcome(of: failed, seriesAttempt: 1, finishedAt: 0, sample: 7).nextAttemptAt == 66_000)
+    }
+
+    @Test func aRetryAfterIsNeverCutShortByIt() {
+        let asked = AttemptResult(httpStatus: 429, retryAfter: .seconds(60), duration: .zero)
+        #expect(RetryPolicy.standard.outcome(of: asked, seriesAttempt: 1, finishedAt: 0, sample: 0).nextAttemptAt == 60_000)
+    }
+
+    /// A burst of failures spreads out: with samples from a seeded source, a hundred deliveries
+    /// failed at the same instant come back at many different times, all within ±10%.
+    @Test func failuresAtOneInstantComeBackSpreadOut() {
+        var random = SplitMix64(seed: 42)
+        let times = (0..<100).map { _ in
+            RetryPolicy.standard.outcome(of: failed, seriesAttempt: 2, finishedAt: 0,
+                                         sample: Double(random.next() >> 11) / Double(1 << 53)).nextAttemptAt
+        }
+        #expect(times.allSatisfy { (270_000...330_000).contains($0) })
+        #expect(Set(times).count > 90)
+        #expect(times.min()! < 280_000 && times.max()! > 320_000)
+    }
+}
