@@ -121,10 +121,11 @@ let package = Package(
                 "HeraldClient", "HeraldCore", "HeraldStore", "HeraldSQLite", "HeraldWire", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "tools/bench"
+            path: "tools/bench",
+            exclude: ["run"]
         ),
 
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
+        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], exclude: ["Formatting/Golden"]),
         .testTarget(
             name: "HeraldWireTests",
             dependencies: [

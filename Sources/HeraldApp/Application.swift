@@ -18,13 +18,17 @@ public struct Application: Sendable {
         public init() {}
     }
 
-    public init(store: any EventLog, settings: Settings, hosts: any HostChecking, sender: any WebhookSending,
-                startedAt: Int64 = SystemClock.milliseconds(), logger: Logger,
-                deliveryProgress: @escaping @Sendable () -> DeliveryProgress? = { nil }) {
-        integrations = IntegrationService(store: store, decider: IntegrationDecider(allowList: settings.allowList),
-                                          hosts: hosts, sender: sender)
-        deliveries = DeliveryService(store: store, decider: DeliveryDecider(policy: settings.retryPolicy),
-                                     maximumEventBytes: settings.maximumEventBytes)
+    public init(
+        store: any EventLog, settings: Settings, hosts: any HostChecking, sender: any WebhookSending,
+        startedAt: Int64 = SystemClock.milliseconds(), logger: Logger,
+        deliveryProgress: @escaping @Sendable () -> DeliveryProgress? = { nil }
+    ) {
+        integrations = IntegrationService(
+            store: store, decider: IntegrationDecider(allowList: settings.allowList),
+            hosts: hosts, sender: sender)
+        deliveries = DeliveryService(
+            store: store, decider: DeliveryDecider(policy: settings.retryPolicy),
+            maximumEventBytes: settings.maximumEventBytes)
         log = LogService(store: store, startedAt: startedAt, logger: logger, deliveryProgress: deliveryProgress)
     }
 }

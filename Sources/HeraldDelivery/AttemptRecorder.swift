@@ -18,8 +18,10 @@ final class AttemptRecorder: Sendable {
     private let state = Mutex<(pending: [DeliveryService.Outcome], busy: Bool)>(([], false))
 
     /// `recorded` hears of each write's deliveries, as the log now has them.
-    init(deliveries: DeliveryService, logger: Logger, eventLoop: any EventLoop, gathering: TimeAmount = .milliseconds(2),
-         recorded: @escaping @Sendable ([Delivery]) -> Void) {
+    init(
+        deliveries: DeliveryService, logger: Logger, eventLoop: any EventLoop, gathering: TimeAmount = .milliseconds(2),
+        recorded: @escaping @Sendable ([Delivery]) -> Void
+    ) {
         self.deliveries = deliveries
         self.logger = logger
         self.eventLoop = eventLoop
@@ -59,9 +61,11 @@ final class AttemptRecorder: Sendable {
                 recorded(deliveries)
             case .failure(let error):
                 // The deliveries stay open in the view; the reactor's next start attempts them again.
-                logger.error("could not record delivery attempts", metadata: [
-                    "deliveries": "\(batch.map(\.id.rawValue).joined(separator: ","))", "error": "\(error)",
-                ])
+                logger.error(
+                    "could not record delivery attempts",
+                    metadata: [
+                        "deliveries": "\(batch.map(\.id.rawValue).joined(separator: ","))", "error": "\(error)",
+                    ])
             }
             let more = state.withLock { state in
                 state.busy = !state.pending.isEmpty

@@ -47,8 +47,9 @@ struct DeliveryQueue {
 
     mutating func add(_ delivery: Delivery, platform: Platform) {
         guard !inFlightIDs.contains(delivery.id) else { return }
-        let entry = Entry(id: delivery.id, integrationID: delivery.integrationID, eventID: delivery.eventID,
-                          dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
+        let entry = Entry(
+            id: delivery.id, integrationID: delivery.integrationID, eventID: delivery.eventID,
+            dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
         waiting[delivery.id] = entry
         added += 1
         heap.insert(Due(dueAt: entry.dueAt, order: added, id: entry.id))

@@ -1,7 +1,7 @@
 import DequeModule
+import HeraldApp
 import HeraldCore
 import HeraldStore
-import HeraldApp
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -33,8 +33,10 @@ public final class DeliveryReactor: Service, Sendable {
     let clock: @Sendable () -> Int64
     private let state: ReactorState
 
-    public init(store: any EventLog, deliveries: DeliveryService, sender: any AttemptSending, settings: Settings, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
+    public init(
+        store: any EventLog, deliveries: DeliveryService, sender: any AttemptSending, settings: Settings, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
+    ) {
         self.store = store
         self.deliveries = deliveries
         self.sender = sender
@@ -253,8 +255,9 @@ private final class ReactorState: @unchecked Sendable {
         let now = reactor.clock()
         for entry in queue.takeDue(now: now) { attempt(entry) }
         progress.withLock {
-            $0 = DeliveryProgress(position: cursor, queued: queue.count - queue.inFlightCount, inFlight: queue.inFlightCount,
-                                  undecodable: undecodable)
+            $0 = DeliveryProgress(
+                position: cursor, queued: queue.count - queue.inFlightCount, inFlight: queue.inFlightCount,
+                undecodable: undecodable)
         }
         // Most calls leave the next wake-up where it was; only a change re-arms the timer.
         let wake = queue.nextWake(now: now)
@@ -312,10 +315,12 @@ private final class ReactorState: @unchecked Sendable {
             .assumeIsolated()
             .whenSuccess { [self] result in
                 answered(entry.id, entry.integrationID, pause: result.pause)
-                reactor.logger.debug("attempt", metadata: [
-                    "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
-                    "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
-                ])
+                reactor.logger.debug(
+                    "attempt",
+                    metadata: [
+                        "delivery": "\(entry.id)", "integration": "\(integration.id)", "url": "\(integration.maskedURL)",
+                        "status": "\(result.httpStatus.map(String.init) ?? "none")", "error": "\(result.error)",
+                    ])
                 recorder.record(.init(id: entry.id, result: result, startedAt: startedAt))
             }
     }

@@ -108,10 +108,11 @@ public final class WebhookSender: Sendable {
         let exchange = { @Sendable (connections: HostConnections) in
             connections.execute(request, timeout: deadline - .now()).map { self.result(of: $0, now: now, started: started) }
         }
-        let attempt = switch connections(for: parsed) {
-        case .ready(let connections): exchange(connections)
-        case .pending(let lookup): within(deadline, lookup).flatMap(exchange)
-        }
+        let attempt =
+            switch connections(for: parsed) {
+            case .ready(let connections): exchange(connections)
+            case .pending(let lookup): within(deadline, lookup).flatMap(exchange)
+            }
         return attempt.recover { failure(Self.describe($0)) }
     }
 
@@ -128,8 +129,9 @@ public final class WebhookSender: Sendable {
         if let mac = signer(signingSecret) {
             headers.add(name: "webhook-signature", value: Self.signature(mac, id: id, timestamp: timestamp, body: body))
         }
-        return HTTPSRequest(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: url.target, headers: headers),
-                            body: ByteBuffer(bytes: body))
+        return HTTPSRequest(
+            head: HTTPRequestHead(version: .http1_1, method: .POST, uri: url.target, headers: headers),
+            body: ByteBuffer(bytes: body))
     }
 
     private func result(of response: HTTPSResponse, now: Date, started: ContinuousClock.Instant) -> AttemptResult {
@@ -266,8 +268,9 @@ public final class WebhookSender: Sendable {
             if let date = formatter.date(from: value) { return Duration.seconds(checked: max(0, date.timeIntervalSince(now))) }
         }
         if status == 429, let data = body.data(using: .utf8),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let seconds = (object["retry_after"] as? NSNumber)?.doubleValue {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let seconds = (object["retry_after"] as? NSNumber)?.doubleValue
+        {
             return Duration.seconds(checked: seconds)
         }
         return nil
@@ -276,7 +279,7 @@ public final class WebhookSender: Sendable {
     /// A bucket with nothing left: wait until it resets (Discord's rate-limit headers).
     static func pause(_ headers: HTTPHeaders) -> Duration? {
         guard headers.first(name: "x-ratelimit-remaining") == "0",
-              let reset = headers.first(name: "x-ratelimit-reset-after").flatMap(Double.init), reset > 0
+            let reset = headers.first(name: "x-ratelimit-reset-after").flatMap(Double.init), reset > 0
         else { return nil }
         return Duration.seconds(checked: min(reset, 3600))
     }

@@ -5,8 +5,12 @@ import HeraldCore
 public struct StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case versionConflict = "version conflict", schemaTooNew = "schema too new", inUse = "in use", closed
-            case deadlineExceeded = "deadline exceeded", unavailable
+            case versionConflict = "version conflict"
+            case schemaTooNew = "schema too new"
+            case inUse = "in use"
+            case closed
+            case deadlineExceeded = "deadline exceeded"
+            case unavailable
         }
 
         private let base: Base

@@ -37,9 +37,11 @@ struct Heraldd: AsyncParsableCommand {
     @Option(name: .customLong("allow-gid"), help: "Also allow callers with this primary gid. Repeatable. (HERALD_ALLOW_GIDS)")
     var allowGIDs: [UInt32] = []
 
-    @Option(name: .customLong("allow-host"), help: ArgumentHelp(
-        "Exempt HOST[:PORT] from the SSRF and URL-shape checks. Repeatable; off by default. (HERALD_ALLOW_HOSTS)",
-        valueName: "host[:port]"))
+    @Option(
+        name: .customLong("allow-host"),
+        help: ArgumentHelp(
+            "Exempt HOST[:PORT] from the SSRF and URL-shape checks. Repeatable; off by default. (HERALD_ALLOW_HOSTS)",
+            valueName: "host[:port]"))
     var allowHosts: [String] = []
 
     @Option(help: "The largest frame accepted, in bytes. (HERALD_MAX_FRAME_BYTES)")
@@ -122,7 +124,8 @@ struct Heraldd: AsyncParsableCommand {
             configuration.caFile = caFile
         }
         if let limit = try maxConcurrentDeliveries
-            ?? environment["HERALD_MAX_CONCURRENT_DELIVERIES"].map({ try Self.number($0, Int.self, "HERALD_MAX_CONCURRENT_DELIVERIES") }) {
+            ?? environment["HERALD_MAX_CONCURRENT_DELIVERIES"].map({ try Self.number($0, Int.self, "HERALD_MAX_CONCURRENT_DELIVERIES") })
+        {
             guard limit >= 1 else { throw ValidationError("--max-concurrent-deliveries must be at least 1") }
             configuration.maximumConcurrentDeliveries = limit
         }
@@ -139,9 +142,11 @@ struct Heraldd: AsyncParsableCommand {
         }
         let logger = Logger(label: "heraldd")
         if !configuration.allowList.isEmpty {
-            logger.warning("SSRF and URL-shape checks are off for allow-listed hosts", metadata: [
-                "hosts": "\(hosts)",
-            ])
+            logger.warning(
+                "SSRF and URL-shape checks are off for allow-listed hosts",
+                metadata: [
+                    "hosts": "\(hosts)"
+                ])
         }
         do {
             let daemon = try HeraldDaemon(configuration: configuration, logger: logger)

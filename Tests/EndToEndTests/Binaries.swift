@@ -38,8 +38,9 @@ func herald(_ arguments: [String], environment: [String: String] = [:]) throws -
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// A running `heraldd` process on a socket and database in `directory`.
@@ -63,7 +64,7 @@ final class DaemonProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.heraldd)
         process.arguments = ["--socket", socket, "--db", database, "--allow-host", "hooks.slack.com"] + extraArguments
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardError = log

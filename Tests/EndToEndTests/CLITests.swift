@@ -11,9 +11,11 @@ import Testing
         try await daemon.start()
         let socket = ["--socket", daemon.socket]
 
-        let connect = try herald(["integrations", "connect"] + socket + [
-            "--project", "PRJ-123", "--platform", "slack", "--name", "#engineering-alerts",
-            "--url", slack, "--events", "test_case.created,test_cycle.completed", "--json"])
+        let connect = try herald(
+            ["integrations", "connect"] + socket + [
+                "--project", "PRJ-123", "--platform", "slack", "--name", "#engineering-alerts",
+                "--url", slack, "--events", "test_case.created,test_cycle.completed", "--json",
+            ])
         #expect(connect.status == 0, "\(connect.stderr)")
         let reply = try JSONSerialization.jsonObject(with: Data(connect.stdout.utf8)) as? [String: Any]
         let integration = try #require(reply?["integration"] as? [String: Any])
@@ -70,14 +72,18 @@ import Testing
         try await daemon.start()
         let socket = ["--socket", daemon.socket]
 
-        let insecure = try herald(["integrations", "connect"] + socket + [
-            "--project", "P", "--platform", "slack", "--name", "n",
-            "--url", "http://hooks.slack.com/services/T/B/X", "--events", "test_case.created"])
+        let insecure = try herald(
+            ["integrations", "connect"] + socket + [
+                "--project", "P", "--platform", "slack", "--name", "n",
+                "--url", "http://hooks.slack.com/services/T/B/X", "--events", "test_case.created",
+            ])
         #expect(insecure.status != 0)
         #expect(insecure.stderr.contains("INVALID_ARGUMENT: HTTPS required"))
 
-        let ssrf = try herald(["integrations", "connect"] + socket + [
-            "--project", "P", "--platform", "custom", "--name", "n", "--url", "https://0177.0.0.1/x", "--events", "test_case.created"])
+        let ssrf = try herald(
+            ["integrations", "connect"] + socket + [
+                "--project", "P", "--platform", "custom", "--name", "n", "--url", "https://0177.0.0.1/x", "--events", "test_case.created",
+            ])
         #expect(ssrf.status != 0)
         #expect(ssrf.stderr.contains("non-public address"))
 
@@ -97,8 +103,10 @@ import Testing
         let daemon = DaemonProcess(directory: directory)
         try await daemon.start()
         for n in 0..<30 {
-            let result = try herald(["integrations", "connect", "--socket", daemon.socket, "--project", "P", "--platform", "slack",
-                                     "--name", "n\(n)", "--url", "https://hooks.slack.com/services/T/B/\(n)", "--events", "test_case.created"])
+            let result = try herald([
+                "integrations", "connect", "--socket", daemon.socket, "--project", "P", "--platform", "slack",
+                "--name", "n\(n)", "--url", "https://hooks.slack.com/services/T/B/\(n)", "--events", "test_case.created",
+            ])
             #expect(result.status == 0)
         }
         let busy = try herald(["replay", "--db", daemon.database])
@@ -125,7 +133,10 @@ import Testing
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["HERALD_SOCKET": socket, "HERALD_DB": "\(directory)/env.db", "HERALD_LOG_LEVEL": "error"]) { $1 }
         try process.run()
-        defer { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
         var status = CommandResult(status: 1, stdout: "", stderr: "")
         for _ in 0..<100 {
             status = try herald(["status"], environment: ["HERALD_SOCKET": socket])
@@ -158,13 +169,16 @@ import Testing
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
-        #expect(stderr.contains("INVALID_ARGUMENT: data is \(data.utf8.count) bytes; at most 100000 are allowed (heraldd --max-event-bytes)"),
-                "\(stderr)")
+        #expect(
+            stderr.contains("INVALID_ARGUMENT: data is \(data.utf8.count) bytes; at most 100000 are allowed (heraldd --max-event-bytes)"),
+            "\(stderr)")
 
         // Under the limit but over the old 64 KiB: an ordinary long event.
         let long = #"{"id":"CY-1","title":""# + String(repeating: "y", count: 90_000) + #""}"#
-        let published = try herald(["publish", "--socket", daemon.socket, "--project", "P", "--event", "test_cycle.completed",
-                                    "--data", long])
+        let published = try herald([
+            "publish", "--socket", daemon.socket, "--project", "P", "--event", "test_cycle.completed",
+            "--data", long,
+        ])
         #expect(published.status == 0, "\(published.stderr)")
         daemon.stop()
     }

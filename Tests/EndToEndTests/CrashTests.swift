@@ -27,9 +27,11 @@ import Testing
                     group.addTask {
                         guard let client = try? await HeraldClient.connect(socketPath: socket) else { return }
                         // Each worker owns one integration: connect it, then keep renaming it.
-                        guard let connected = try? await client.connectIntegration(.init(
-                            projectId: "PRJ-\(worker % 4)", platform: "slack", name: "w\(worker)",
-                            url: "https://hooks.slack.com/services/T/B/\(worker)", events: ["test_case.created"]))
+                        guard
+                            let connected = try? await client.connectIntegration(
+                                .init(
+                                    projectId: "PRJ-\(worker % 4)", platform: "slack", name: "w\(worker)",
+                                    url: "https://hooks.slack.com/services/T/B/\(worker)", events: ["test_case.created"]))
                         else { return }
                         let id = connected.integration.id
                         acknowledged.record(id, connected.integration.version)

@@ -12,8 +12,10 @@ import Testing
     }
 
     static func publish(_ client: HeraldClient, _ n: Int, type: String = "test_case.created") async throws -> V1.PublishEventResponse {
-        try await client.publish(.init(eventId: "evt-\(n)", projectId: "PRJ", projectName: "Project", eventType: type,
-                                       dataJson: #"{"id":"TC-\#(n)","title":"Case \#(n)","createdBy":"ci"}"#))
+        try await client.publish(
+            .init(
+                eventId: "evt-\(n)", projectId: "PRJ", projectName: "Project", eventType: type,
+                dataJson: #"{"id":"TC-\#(n)","title":"Case \#(n)","createdBy":"ci"}"#))
     }
 
     @Test func aCustomSignatureVerifiesWithTheStandardWebhooksLibrary() async throws {
@@ -24,8 +26,9 @@ import Testing
         let daemon = DaemonProcess(directory: directory, arguments: ["--allow-host", "localhost", "--ca-file", certificates.caPath])
         try await daemon.start()
         let client = try await HeraldClient.connect(socketPath: daemon.socket)
-        let connected = try await client.connectIntegration(.init(
-            projectId: "PRJ", platform: "custom", name: "hook", url: receiver.url(), events: ["test_case.created"]))
+        let connected = try await client.connectIntegration(
+            .init(
+                projectId: "PRJ", platform: "custom", name: "hook", url: receiver.url(), events: ["test_case.created"]))
         _ = try await publish(client, 1)
         let request = try #require(await receiver.waitForRequests(1).first)
         try Data(request.body).write(to: URL(fileURLWithPath: "\(directory)/body"))
@@ -53,7 +56,7 @@ import Testing
         #expect(printed.contains("verified"))
 
         // The secret rotates; the old one no longer verifies what is sent next.
-        let rotated = try await herald(["integrations", "rotate-secret", connected.integration.id, "--socket", daemon.socket])
+        let rotated = try herald(["integrations", "rotate-secret", connected.integration.id, "--socket", daemon.socket])
         #expect(rotated.status == 0)
         #expect(rotated.stdout.contains("whsec_") && !rotated.stdout.contains(connected.signingSecret))
         daemon.stop()
@@ -65,12 +68,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let certificates = try TestCertificates.make(in: directory)
         let receiver = try await HTTPSReceiver(certificates: certificates)
-        let daemon = DaemonProcess(directory: directory, arguments: ["--allow-host", "localhost", "--ca-file", certificates.caPath,
-                                                                    "--retry-schedule", "1h"])
+        let daemon = DaemonProcess(
+            directory: directory,
+            arguments: [
+                "--allow-host", "localhost", "--ca-file", certificates.caPath,
+                "--retry-schedule", "1h",
+            ])
         try await daemon.start()
         var client = try await HeraldClient.connect(socketPath: daemon.socket)
-        _ = try await client.connectIntegration(.init(projectId: "PRJ", platform: "custom", name: "hook", url: receiver.url(),
-                                                      events: ["test_case.created"]))
+        _ = try await client.connectIntegration(
+            .init(
+                projectId: "PRJ", platform: "custom", name: "hook", url: receiver.url(),
+                events: ["test_case.created"]))
         daemon.stop()
         // The same daemon and log, without the allow-list entry: localhost resolves to a loopback address.
         daemon.extraArguments = ["--ca-file", certificates.caPath, "--retry-schedule", "1h"]
@@ -98,16 +107,21 @@ import Testing
         let receiver = try await HTTPSReceiver(certificates: certificates) { index, _ in
             index % 3 == 0 ? .init(status: 500, delay: .milliseconds(30)) : .init(delay: .milliseconds(index % 5 == 0 ? 50 : 0))
         }
-        let arguments = ["--allow-host", "localhost", "--ca-file", certificates.caPath, "--retry-schedule", "100ms,200ms",
-                         "--pacing", "off"]
+        let arguments = [
+            "--allow-host", "localhost", "--ca-file", certificates.caPath, "--retry-schedule", "100ms,200ms",
+            "--pacing", "off",
+        ]
         let daemon = DaemonProcess(directory: directory, arguments: arguments)
         try await daemon.start()
         var client = try await HeraldClient.connect(socketPath: daemon.socket)
         var integrations: [String] = []
         for n in 0..<4 {
-            integrations.append(try await client.connectIntegration(.init(
-                projectId: "PRJ", platform: "custom", name: "hook \(n)", url: receiver.url("/hook/\(n)"),
-                events: ["test_case.created"])).integration.id)
+            integrations.append(
+                try await client.connectIntegration(
+                    .init(
+                        projectId: "PRJ", platform: "custom", name: "hook \(n)", url: receiver.url("/hook/\(n)"),
+                        events: ["test_case.created"])
+                ).integration.id)
         }
         let acknowledged = Acknowledged()
         let socket = daemon.socket

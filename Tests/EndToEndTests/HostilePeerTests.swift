@@ -43,9 +43,10 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<300 {
                 group.addTask {
-                    _ = try await client.connectIntegration(.init(
-                        projectId: "PRJ-1", platform: "slack", name: "#channel-with-a-long-name-\(n)",
-                        url: "https://hooks.slack.com/services/T000/B\(n)/XXXXXXXXXXXXXXXXXXXXXXXX", events: ["test_case.created"]))
+                    _ = try await client.connectIntegration(
+                        .init(
+                            projectId: "PRJ-1", platform: "slack", name: "#channel-with-a-long-name-\(n)",
+                            url: "https://hooks.slack.com/services/T000/B\(n)/XXXXXXXXXXXXXXXXXXXXXXXX", events: ["test_case.created"]))
                 }
             }
             try await group.waitForAll()
@@ -65,7 +66,9 @@ import Testing
         let peak = Self.peakMemory(pid)
         latencies.sort()
         let p99 = latencies[latencies.count * 99 / 100]
-        print("hostile peers: peak \(peak / 1_048_576) MiB (from \(before / 1_048_576) MiB), status p50 \(latencies[latencies.count / 2]), p99 \(p99), max \(latencies.last!)")
+        print(
+            "hostile peers: peak \(peak / 1_048_576) MiB (from \(before / 1_048_576) MiB), status p50 \(latencies[latencies.count / 2]), p99 \(p99), max \(latencies.last!)"
+        )
         #expect(peak - before < 256 * 1_048_576, "peak \(peak / 1_048_576) MiB from \(before / 1_048_576) MiB")
         #expect(latencies.last! < .seconds(2), "slowest status call \(latencies.last!)")
         peers.removeAll()

@@ -1,11 +1,11 @@
 import Foundation
+import HeraldApp
 import HeraldCore
 import HeraldSQLite
 import HeraldStore
 import HeraldWire
 import Synchronization
 import Testing
-import HeraldApp
 
 @Suite struct DeliveryServiceTests {
     /// Fan-out reads integrations from memory, which holds the last commit: a publish that shares
@@ -22,17 +22,23 @@ import HeraldApp
             let transactionsBefore = store.commitStatistics.transactions
             let (holding, release) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                store.write(deadline: nil, { _ in
-                    holding.signal()
-                    _ = release.wait(timeout: .now() + 10)
-                }, completion: { _ in })
+                store.write(
+                    deadline: nil,
+                    { _ in
+                        holding.signal()
+                        _ = release.wait(timeout: .now() + 10)
+                    }, completion: { _ in })
                 _ = holding.wait(timeout: .now() + 10)
-                store.write(deadline: nil, { transaction in
-                    let reset = StoredEvent.encode(IntegrationEvent.reset)
-                    try transaction.append(to: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
-                }, completion: { _ in })
-                commands.publish(.init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
-                                 deadline: nil) { result in
+                store.write(
+                    deadline: nil,
+                    { transaction in
+                        let reset = StoredEvent.encode(IntegrationEvent.reset)
+                        try transaction.append(to: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
+                    }, completion: { _ in })
+                commands.publish(
+                    .init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
+                    deadline: nil
+                ) { result in
                     published.withLock { $0.append((try? result.get())?.deliveries.count ?? -1) }
                     done.resume()
                 }

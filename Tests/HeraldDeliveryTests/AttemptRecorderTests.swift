@@ -8,6 +8,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import HeraldDelivery
 
 @Suite struct AttemptRecorderTests {
@@ -16,19 +17,24 @@ import Testing
         try await withStore(integrations: 50) { store, _ in
             let commands = DeliveryService(store: store, decider: DeliveryDecider())
             let published = try await withCheckedThrowingContinuation { continuation in
-                commands.publish(.init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
-                                 deadline: nil) { continuation.resume(with: $0) }
+                commands.publish(
+                    .init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
+                    deadline: nil
+                ) { continuation.resume(with: $0) }
             }
             #expect(published.deliveries.count == 50)
 
             let seen = Mutex<[Delivery]>([])
-            let recorder = AttemptRecorder(deliveries: commands, logger: Logger(label: "test"),
-                                           eventLoop: MultiThreadedEventLoopGroup.singleton.next()) { recorded in
+            let recorder = AttemptRecorder(
+                deliveries: commands, logger: Logger(label: "test"),
+                eventLoop: MultiThreadedEventLoopGroup.singleton.next()
+            ) { recorded in
                 seen.withLock { $0 += recorded }
             }
             let writesBefore = store.commitStatistics.writes
             for (n, delivery) in published.deliveries.enumerated() {
-                let result = n.isMultiple(of: 2)
+                let result =
+                    n.isMultiple(of: 2)
                     ? AttemptResult(httpStatus: 200, duration: .milliseconds(3))
                     : AttemptResult(httpStatus: 503, duration: .milliseconds(3))
                 recorder.record(.init(id: delivery.id, result: result, startedAt: 1_000))

@@ -1,13 +1,15 @@
 import Foundation
 import HeraldCore
 import Testing
+
 @testable import HeraldDelivery
 
 @Suite struct DeliveryQueueTests {
     func delivery(_ id: String, integration: String, due: Int64) -> Delivery {
-        Delivery(id: DeliveryID(id), eventID: "e", integrationID: IntegrationID(integration), projectID: "P",
-                 eventType: .testCaseCreated, status: .pending, attemptCount: 0, seriesAttempts: 0, nextAttemptAt: due,
-                 createdAt: 0, updatedAt: 0, lastHTTPStatus: 0, lastError: "", version: 1)
+        Delivery(
+            id: DeliveryID(id), eventID: "e", integrationID: IntegrationID(integration), projectID: "P",
+            eventType: .testCaseCreated, status: .pending, attemptCount: 0, seriesAttempts: 0, nextAttemptAt: due,
+            createdAt: 0, updatedAt: 0, lastHTTPStatus: 0, lastError: "", version: 1)
     }
 
     @Test func takesOnlyWhatIsDueOldestFirst() {

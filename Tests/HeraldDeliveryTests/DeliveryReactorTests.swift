@@ -6,6 +6,7 @@ import NIOCore
 import NIOEmbedded
 import Synchronization
 import Testing
+
 @testable import HeraldDelivery
 
 /// The reactor against the log in memory, on an event loop whose clock the test moves: a whole
@@ -73,17 +74,24 @@ import Testing
         }
     }
 
-    func withReactor<T>(integrations: [String] = ["https://a.test/hook"], log: MemoryEventLog? = nil,
-                        answer: @escaping @Sendable (Int, String) -> AttemptResult,
-                        _ body: (Harness) async throws -> T) async throws -> T {
+    func withReactor<T>(
+        integrations: [String] = ["https://a.test/hook"], log: MemoryEventLog? = nil,
+        answer: @escaping @Sendable (Int, String) -> AttemptResult,
+        _ body: (Harness) async throws -> T
+    ) async throws -> T {
         let loop = NIOAsyncTestingEventLoop()
         let clock: @Sendable () -> Int64 = { ScriptedSender.milliseconds(loop.now) }
         let log = log ?? MemoryEventLog(clock: clock)
         for (n, url) in integrations.enumerated() where log.integrations.integration(IntegrationID("int_\(n)")) == nil {
             try await log.write { unit in
-                try unit.append([.connected(.init(id: IntegrationID("int_\(n)"), projectID: "P", platform: .custom, name: "i\(n)",
-                                                  url: url, events: [.testCaseCreated]))],
-                                to: IntegrationID("int_\(n)"), expectedVersion: 0)
+                try unit.append(
+                    [
+                        .connected(
+                            .init(
+                                id: IntegrationID("int_\(n)"), projectID: "P", platform: .custom, name: "i\(n)",
+                                url: url, events: [.testCaseCreated]))
+                    ],
+                    to: IntegrationID("int_\(n)"), expectedVersion: 0)
             }
         }
         let sender = ScriptedSender(loop: loop, answer: answer)
@@ -99,19 +107,21 @@ import Testing
         do {
             let result = try await body(harness)
             try await harness.stop()
-            try await loop.shutdownGracefully()
+            await loop.shutdownGracefully()
             return result
         } catch {
             try? await harness.stop()
-            try? await loop.shutdownGracefully()
+            await loop.shutdownGracefully()
             throw error
         }
     }
 
     func publish(_ deliveries: DeliveryService) async throws -> [Delivery] {
         try await withCheckedThrowingContinuation { continuation in
-            deliveries.publish(.init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
-                               deadline: nil) { continuation.resume(with: $0.map(\.deliveries)) }
+            deliveries.publish(
+                .init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),
+                deadline: nil
+            ) { continuation.resume(with: $0.map(\.deliveries)) }
         }
     }
 
@@ -144,8 +154,9 @@ import Testing
                 }
             }
             #expect(try await delivery(harness, id)?.status == .exhausted)
-            #expect(try await harness.log.read { try $0.attempts(of: id) }.map(\.outcome)
-                == [.failed, .failed, .failed, .failed, .failed, .exhausted])
+            #expect(
+                try await harness.log.read { try $0.attempts(of: id) }.map(\.outcome)
+                    == [.failed, .failed, .failed, .failed, .failed, .exhausted])
             try await harness.settle("the queue to empty") { harness.reactor.progress.queued == 0 }
             // A day later, still nothing more.
             await harness.loop.advanceTime(by: .hours(24))
@@ -178,8 +189,10 @@ import Testing
     /// A cancelled delivery's retry never comes, while another integration's, due at the same
     /// moment, does: the positive control that the clock did reach it.
     @Test func aCancelledDeliveryIsNotTriedAgain() async throws {
-        try await withReactor(integrations: ["https://a.test/hook", "https://b.test/hook"],
-                              answer: { attempt, _ in AttemptResult(httpStatus: attempt < 2 ? 500 : 200, duration: .zero) }) { harness in
+        try await withReactor(
+            integrations: ["https://a.test/hook", "https://b.test/hook"],
+            answer: { attempt, _ in AttemptResult(httpStatus: attempt < 2 ? 500 : 200, duration: .zero) }
+        ) { harness in
             try await harness.settle("the reactor to start") { harness.reactor.progress.position == 2 }
             let published = try await publish(harness.deliveries)
             #expect(published.count == 2)
@@ -196,8 +209,9 @@ import Testing
             try await harness.settle("the other retry") { harness.sender.made.count == 3 }
             await harness.loop.advanceTime(by: .seconds(3600))
             await harness.loop.run()
-            #expect(harness.sender.made.map(\.url) == ["https://a.test/hook", "https://b.test/hook", "https://b.test/hook"]
-                || harness.sender.made.map(\.url) == ["https://b.test/hook", "https://a.test/hook", "https://b.test/hook"])
+            #expect(
+                harness.sender.made.map(\.url) == ["https://a.test/hook", "https://b.test/hook", "https://b.test/hook"]
+                    || harness.sender.made.map(\.url) == ["https://b.test/hook", "https://a.test/hook", "https://b.test/hook"])
             #expect(try await delivery(harness, cancelled.id)?.status == .cancelled)
         }
     }

@@ -14,8 +14,10 @@ func withStore<T>(integrations: Int, _ body: (SQLiteEventLog, [IntegrationID]) a
     let ids = (0..<integrations).map { IntegrationID("int_\($0)") }
     try await store.write { transaction in
         for (n, id) in ids.enumerated() {
-            let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
-                id: id, projectID: "P", platform: .custom, name: "i\(n)", url: "https://x.test/\(n)", events: [.testCaseCreated])))
+            let connected = StoredEvent.encode(
+                IntegrationEvent.connected(
+                    .init(
+                        id: id, projectID: "P", platform: .custom, name: "i\(n)", url: "https://x.test/\(n)", events: [.testCaseCreated])))
             try transaction.append(to: id.stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
         }
     }

@@ -3,8 +3,9 @@ import HeraldCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Testing
 import TestSupport
+import Testing
+
 @testable import HeraldDelivery
 
 @Suite struct WebhookSenderTests {
@@ -21,7 +22,8 @@ import TestSupport
         let now = Date(timeIntervalSince1970: 1_000_000)
         #expect(WebhookSender.retryAfter(["Retry-After": "120"], body: "", status: 429, now: now) == .seconds(120))
         // 1,000,000 s after the epoch is Mon, 12 Jan 1970 13:46:40 GMT.
-        #expect(WebhookSender.retryAfter(["Retry-After": "Mon, 12 Jan 1970 13:47:00 GMT"], body: "", status: 503, now: now)
+        #expect(
+            WebhookSender.retryAfter(["Retry-After": "Mon, 12 Jan 1970 13:47:00 GMT"], body: "", status: 503, now: now)
                 == .seconds(20))
         #expect(WebhookSender.retryAfter([:], body: #"{"retry_after": 1.5, "global": false}"#, status: 429, now: now) == .milliseconds(1500))
         #expect(WebhookSender.retryAfter([:], body: "nope", status: 429, now: now) == nil)
@@ -31,9 +33,12 @@ import TestSupport
 
     /// A receiver chooses these numbers; converting one once trapped the daemon. Not finite or
     /// negative is no wait at all; a huge one is capped at a year (the policy caps it further).
-    @Test(arguments: [("inf", nil), ("nan", nil), ("-5", nil), ("1e300", Duration.seconds(366 * 86_400)),
-                      ("99999999999999999999", Duration.seconds(366 * 86_400)), ("2.5", Duration.milliseconds(2500))]
-          as [(String, Duration?)])
+    @Test(
+        arguments: [
+            ("inf", nil), ("nan", nil), ("-5", nil), ("1e300", Duration.seconds(366 * 86_400)),
+            ("99999999999999999999", Duration.seconds(366 * 86_400)), ("2.5", Duration.milliseconds(2500)),
+        ]
+            as [(String, Duration?)])
     func aHostileRetryAfterCannotTrap(_ value: String, _ wait: Duration?) {
         let now = Date(timeIntervalSince1970: 1_000_000)
         #expect(WebhookSender.retryAfter(["Retry-After": value], body: "", status: 429, now: now) == wait)
@@ -118,8 +123,10 @@ import TestSupport
     }
 
     @Test func theTimeoutCoversTheWaitForAConnection() async throws {
-        try await withSender(connections: 1, timeout: .seconds(5),
-                             respond: { n, _ in .init(delay: n == 0 ? .milliseconds(300) : .zero) }) { sender, receiver in
+        try await withSender(
+            connections: 1, timeout: .seconds(5),
+            respond: { n, _ in .init(delay: n == 0 ? .milliseconds(300) : .zero) }
+        ) { sender, receiver in
             async let slow = sender.send(url: receiver.url(), body: [], id: "slow", signingSecret: "")
             try await Task.sleep(for: .milliseconds(20))
             // Waits for the only connection, then gets it.
@@ -131,8 +138,10 @@ import TestSupport
         // The first answer is held until the end: the timeout, not the answer, ends the slow attempt.
         let gate = HTTPSReceiver.Gate()
         defer { gate.open() }
-        try await withSender(connections: 1, timeout: .seconds(2),
-                             respond: { n, _ in n == 0 ? .init(status: 503, heldBy: gate) : .init() }) { sender, receiver in
+        try await withSender(
+            connections: 1, timeout: .seconds(2),
+            respond: { n, _ in n == 0 ? .init(status: 503, heldBy: gate) : .init() }
+        ) { sender, receiver in
             async let slow = sender.send(url: receiver.url(), body: [], id: "slow", signingSecret: "")
             try await Task.sleep(for: .milliseconds(20))
             // It waits for the only connection, and its own 2 s still bound the whole attempt (whether

@@ -3,6 +3,7 @@ import HeraldCore
 import HeraldStore
 import HeraldWire
 import Testing
+
 @testable import HeraldSQLite
 
 /// What only the SQLite log does: its files, its lock, its schema, its group commit. What every log
@@ -13,14 +14,14 @@ import Testing
     @Test func theLogIsAppendOnly() async throws {
         try await withTemporaryDirectory { dir in
             try await withLog(at: "\(dir)/h.db") { store in
-            try await store.write { try $0.append(to: StreamName("s"), expectedVersion: 0, [event(1)]) }
-            await #expect(throws: SQLiteError.self) {
-                try await store.write { try ($0 as! SQLiteUnitOfWork).db.execute("DELETE FROM events") }
-            }
-            await #expect(throws: SQLiteError.self) {
-                try await store.write { try ($0 as! SQLiteUnitOfWork).db.execute("UPDATE events SET type = 'x'") }
-            }
-            #expect(try await store.head() == 1)
+                try await store.write { try $0.append(to: StreamName("s"), expectedVersion: 0, [event(1)]) }
+                await #expect(throws: SQLiteError.self) {
+                    try await store.write { try ($0 as! SQLiteUnitOfWork).db.execute("DELETE FROM events") }
+                }
+                await #expect(throws: SQLiteError.self) {
+                    try await store.write { try ($0 as! SQLiteUnitOfWork).db.execute("UPDATE events SET type = 'x'") }
+                }
+                #expect(try await store.head() == 1)
             }
         }
     }
@@ -28,16 +29,16 @@ import Testing
     @Test func groupCommitBatchesConcurrentWriters() async throws {
         try await withTemporaryDirectory { dir in
             try await withLog(at: "\(dir)/h.db") { store in
-            let writers = 200
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for n in 0..<writers {
-                    group.addTask { _ = try await store.write { try $0.append(to: StreamName("s-\(n)"), expectedVersion: 0, [event(n)]) } }
+                let writers = 200
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for n in 0..<writers {
+                        group.addTask { _ = try await store.write { try $0.append(to: StreamName("s-\(n)"), expectedVersion: 0, [event(n)]) } }
+                    }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
-            }
-            let stats = store.commitStatistics
-            #expect(stats.writes == writers)
-            #expect(stats.transactions < writers, "concurrent writes should share transactions: \(stats)")
+                let stats = store.commitStatistics
+                #expect(stats.writes == writers)
+                #expect(stats.transactions < writers, "concurrent writes should share transactions: \(stats)")
             }
         }
     }
@@ -46,12 +47,12 @@ import Testing
         try await withTemporaryDirectory { dir in
             let path = "\(dir)/sub/h.db"
             try await withLog(at: path) { store in
-            try await store.write { try $0.append(to: StreamName("s"), expectedVersion: 0, [event(1)]) }
-            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-            #expect(mode == 0o600)
-            let directoryMode = try FileManager.default.attributesOfItem(atPath: "\(dir)/sub")[.posixPermissions] as? Int
-            #expect(directoryMode == 0o700)
-            #expect(throws: StoreError.inUse(path: path)) { try SQLiteEventLog(path: path) }
+                try await store.write { try $0.append(to: StreamName("s"), expectedVersion: 0, [event(1)]) }
+                let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+                #expect(mode == 0o600)
+                let directoryMode = try FileManager.default.attributesOfItem(atPath: "\(dir)/sub")[.posixPermissions] as? Int
+                #expect(directoryMode == 0o700)
+                #expect(throws: StoreError.inUse(path: path)) { try SQLiteEventLog(path: path) }
             }
         }
     }
@@ -84,18 +85,20 @@ import Testing
     @Test func aRebuildKeepsTheViewsIndexes() async throws {
         try await withTemporaryDirectory { dir in
             try await withLog(at: "\(dir)/h.db") { store in
-            let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
-                id: IntegrationID("int_1"), projectID: "P", platform: .custom, name: "n", url: "https://x.test/h", events: [.testCaseCreated])))
-            try await store.write {
-                try $0.append(to: IntegrationID("int_1").stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
-            }
-            let indexes = {
-                try await store.withReader { try $0.rows("SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name") { $0.string(0) } }
-            }
-            let before = try await indexes()
-            #expect(before.count >= 3)
-            #expect(try await store.rebuildViews(every: 1) { _, _ in } == 1)
-            #expect(try await indexes() == before)
+                let connected = StoredEvent.encode(
+                    IntegrationEvent.connected(
+                        .init(
+                            id: IntegrationID("int_1"), projectID: "P", platform: .custom, name: "n", url: "https://x.test/h", events: [.testCaseCreated])))
+                try await store.write {
+                    try $0.append(to: IntegrationID("int_1").stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
+                }
+                let indexes = {
+                    try await store.withReader { try $0.rows("SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name") { $0.string(0) } }
+                }
+                let before = try await indexes()
+                #expect(before.count >= 3)
+                #expect(try await store.rebuildViews(every: 1) { _, _ in } == 1)
+                #expect(try await indexes() == before)
             }
         }
     }

@@ -48,7 +48,10 @@ let slackURL = "https://hooks.slack.com/services/T000/B000/XXXX"
 
 extension HeraldClient {
     func connectSlack(project: String = "PRJ-1", name: String = "#alerts", url: String = slackURL) async throws -> String {
-        try await connectIntegration(.init(projectId: project, platform: "slack", name: name, url: url,
-                                           events: ["test_case.created"])).integration.id
+        try await connectIntegration(
+            .init(
+                projectId: project, platform: "slack", name: name, url: url,
+                events: ["test_case.created"])
+        ).integration.id
     }
 }

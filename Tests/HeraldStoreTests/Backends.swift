@@ -14,8 +14,10 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var isDurable: Bool { self != .memory }
 
     /// A fresh, empty log for one test; `body` may `reopen` it (durable backends only).
-    func withLog<T>(clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds,
-                    _ body: (_ log: any EventLog, _ reopen: () async throws -> any EventLog) async throws -> T) async throws -> T {
+    func withLog<T>(
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds,
+        _ body: (_ log: any EventLog, _ reopen: () async throws -> any EventLog) async throws -> T
+    ) async throws -> T {
         try await withTemporaryDirectory { directory in
             let open: () throws -> any EventLog = {
                 switch self {

@@ -62,8 +62,10 @@ import Testing
     @Test(arguments: Backend.allCases) func aUnitOfWorkThatThrowsLeavesNoTrace(_ backend: Backend) async throws {
         struct Refused: Error {}
         try await backend.withLog { log, _ in
-            let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
-                id: IntegrationID("int_1"), projectID: "P", platform: .custom, name: "n", url: "https://x.test/h", events: [.testCaseCreated])))
+            let connected = StoredEvent.encode(
+                IntegrationEvent.connected(
+                    .init(
+                        id: IntegrationID("int_1"), projectID: "P", platform: .custom, name: "n", url: "https://x.test/h", events: [.testCaseCreated])))
             await #expect(throws: Refused.self) {
                 try await log.write { unit in
                     try unit.append(to: IntegrationID("int_1").stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
@@ -177,8 +179,9 @@ import Testing
             #expect(Set(views.deliveries.map(\.status)) == Set(DeliveryStatus.allCases))
             #expect(views.integrations.contains { $0.health.consecutiveFailures > 1 })
             #expect(views.integrations.contains { $0.status == .reset })
-            #expect(views.deliveries.filter(\.status.isOpen).map(\.id).sorted { $0.rawValue < $1.rawValue }
-                == views.open.sorted { $0.rawValue < $1.rawValue })
+            #expect(
+                views.deliveries.filter(\.status.isOpen).map(\.id).sorted { $0.rawValue < $1.rawValue }
+                    == views.open.sorted { $0.rawValue < $1.rawValue })
             try await Self.recordOrCompare(views, backend: backend)
         }
     }
@@ -224,7 +227,7 @@ import Testing
         var folded: [IntegrationID: Integration] = [:]
         for event in try await log.events(from: 1, limit: .max) {
             guard let id = event.stream.integrationID,
-                  let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
+                let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
             else { continue }
             folded[id] = Integration.evolve(folded[id], change, recordedAt: event.recordedAt)
         }
@@ -260,5 +263,10 @@ actor SharedSnapshot {
 /// A clock that moves a millisecond on each reading, so that times differ between events.
 final class Tick: Sendable {
     private let now = Mutex<Int64>(1_700_000_000_000)
-    func next() -> Int64 { now.withLock { $0 += 1; return $0 } }
+    func next() -> Int64 {
+        now.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }

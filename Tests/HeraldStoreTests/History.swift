@@ -37,9 +37,10 @@ struct History {
         case 3:
             _ = try await integration(random.next() % 2 == 0 ? .reset : .reconnect(url: nil), pick(integrations), on: log)
         case 4, 5, 6:
-            let event = PublishedEvent(eventID: "evt-\(step)", projectID: project, projectName: project,
-                                       type: EventType(rawValue: types[0])!, timestamp: "2026-01-01T00:00:00Z",
-                                       dataJSON: #"{"id":"\#(step)","title":"t"}"#)
+            let event = PublishedEvent(
+                eventID: "evt-\(step)", projectID: project, projectName: project,
+                type: EventType(rawValue: types[0])!, timestamp: "2026-01-01T00:00:00Z",
+                dataJSON: #"{"id":"\#(step)","title":"t"}"#)
             let seed = random.next()
             let publication = try await log.write { [deliveryDecider] unit in
                 var ids = SplitMix64(seed: seed)
@@ -61,19 +62,24 @@ struct History {
             let retry = random.next() % 5 == 0
             _ = try? await log.write { [deliveryDecider] unit in
                 guard let delivery = try unit.delivery(id) else { return }
-                let events: [DeliveryEvent] = if retry {
-                    try deliveryDecider.retry(delivery, now: unit.now)
-                } else if delivery.status.isOpen {
-                    deliveryDecider.recordAttempt(AttemptResult(httpStatus: status, error: status == nil ? "timed out" : "",
-                                                                duration: .milliseconds(7)), startedAt: unit.now, on: delivery)
-                } else {
-                    []
-                }
+                let events: [DeliveryEvent] =
+                    if retry {
+                        try deliveryDecider.retry(delivery, now: unit.now)
+                    } else if delivery.status.isOpen {
+                        deliveryDecider.recordAttempt(
+                            AttemptResult(
+                                httpStatus: status, error: status == nil ? "timed out" : "",
+                                duration: .milliseconds(7)), startedAt: unit.now, on: delivery)
+                    } else {
+                        []
+                    }
                 guard !events.isEmpty else { return }
-                try unit.append(to: id.stream, expectedVersion: delivery.version, events.map {
-                    let stored = StoredEvent.encode($0)
-                    return NewEvent(type: stored.type, payload: stored.payload)
-                })
+                try unit.append(
+                    to: id.stream, expectedVersion: delivery.version,
+                    events.map {
+                        let stored = StoredEvent.encode($0)
+                        return NewEvent(type: stored.type, payload: stored.payload)
+                    })
             }
         }
     }
@@ -81,31 +87,35 @@ struct History {
     /// One integration command and the cancellations it causes; whether it appended.
     private func integration(_ command: IntegrationCommand, _ id: IntegrationID, on log: any EventLog) async throws -> Bool {
         let decider = integrationDecider
-        return (try? await log.write { unit in
-            let state: Integration? = if case .connect(let c) = command {
-                try unit.integration(projectID: c.projectID, url: c.url)
-            } else {
-                try unit.integration(id)
-            }
-            let events = try decider.decide(command, state: state)
-            guard !events.isEmpty else { return false }
-            let expected = if case .connect = command { UInt64(0) } else { state?.version ?? 0 }
-            let recorded = try unit.append(to: id.stream, expectedVersion: expected, events.map {
-                let stored = StoredEvent.encode($0)
-                return NewEvent(type: stored.type, payload: stored.payload)
-            })
-            var after = state
-            for (event, record) in zip(events, recorded) { after = Integration.evolve(after, event, recordedAt: record.recordedAt) }
-            guard let after else { return true }
-            let open = try unit.openDeliveries(of: id)
-            for event in events {
-                for (delivery, reason) in DeliveryDecider().cancellations(after: event, of: after, open: open) {
-                    let stored = StoredEvent.encode(DeliveryEvent.cancelled(reason: reason))
-                    try unit.append(to: delivery.id.stream, expectedVersion: delivery.version, [NewEvent(type: stored.type, payload: stored.payload)])
+        return
+            (try? await log.write { unit in
+                let state: Integration? =
+                    if case .connect(let c) = command {
+                        try unit.integration(projectID: c.projectID, url: c.url)
+                    } else {
+                        try unit.integration(id)
+                    }
+                let events = try decider.decide(command, state: state)
+                guard !events.isEmpty else { return false }
+                let expected = if case .connect = command { UInt64(0) } else { state?.version ?? 0 }
+                let recorded = try unit.append(
+                    to: id.stream, expectedVersion: expected,
+                    events.map {
+                        let stored = StoredEvent.encode($0)
+                        return NewEvent(type: stored.type, payload: stored.payload)
+                    })
+                var after = state
+                for (event, record) in zip(events, recorded) { after = Integration.evolve(after, event, recordedAt: record.recordedAt) }
+                guard let after else { return true }
+                let open = try unit.openDeliveries(of: id)
+                for event in events {
+                    for (delivery, reason) in DeliveryDecider().cancellations(after: event, of: after, open: open) {
+                        let stored = StoredEvent.encode(DeliveryEvent.cancelled(reason: reason))
+                        try unit.append(to: delivery.id.stream, expectedVersion: delivery.version, [NewEvent(type: stored.type, payload: stored.payload)])
+                    }
                 }
-            }
-            return true
-        }) ?? false
+                return true
+            }) ?? false
     }
 
     private mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }

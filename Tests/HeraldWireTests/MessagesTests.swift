@@ -1,5 +1,6 @@
 import HeraldCore
 import Testing
+
 @testable import HeraldWire
 
 @Suite struct MessagesTests {
@@ -36,8 +37,10 @@ import Testing
 
     @Test func storedEventsRoundTrip() throws {
         let events: [IntegrationEvent] = [
-            .connected(.init(id: IntegrationID("int_1"), projectID: "P", platform: .discord, name: "n",
-                             url: "https://discord.com/api/webhooks/1/abc", events: [.testCaseCreated])),
+            .connected(
+                .init(
+                    id: IntegrationID("int_1"), projectID: "P", platform: .discord, name: "n",
+                    url: "https://discord.com/api/webhooks/1/abc", events: [.testCaseCreated])),
             .edited(.init(name: "m", url: nil, events: [.testPlanCompleted, .testCaseDeleted])),
             .edited(.init(url: "https://x.test/a")),
             .reset,
@@ -52,17 +55,25 @@ import Testing
     }
 
     @Test func storedPublicationsAndDeliveryEventsRoundTrip() throws {
-        let event = PublishedEvent(eventID: "evt_1", projectID: "P", projectName: "Project", type: .testExecutionCompleted,
-                                   timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"1","title":"t"}"#)
-        for targets in [[], [Publication.Target(deliveryID: DeliveryID("dlv_1"), integrationID: IntegrationID("int_1")),
-                             Publication.Target(deliveryID: DeliveryID("dlv_2"), integrationID: IntegrationID("int_2"))]] {
+        let event = PublishedEvent(
+            eventID: "evt_1", projectID: "P", projectName: "Project", type: .testExecutionCompleted,
+            timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"1","title":"t"}"#)
+        for targets in [
+            [],
+            [
+                Publication.Target(deliveryID: DeliveryID("dlv_1"), integrationID: IntegrationID("int_1")),
+                Publication.Target(deliveryID: DeliveryID("dlv_2"), integrationID: IntegrationID("int_2")),
+            ],
+        ] {
             let publication = Publication(event: event, targets: targets)
             let stored = StoredEvent.encode(publication)
             #expect(try StoredEvent.decodePublication(type: stored.type, payload: stored.payload) == publication)
         }
         let changes: [DeliveryEvent] = [
-            .attempted(.init(number: 2, startedAt: 5, durationMilliseconds: 7, httpStatus: 302, error: "HTTP 302",
-                             responseSnippet: "moved", location: "https://elsewhere.test", outcome: .exhausted, nextAttemptAt: 0)),
+            .attempted(
+                .init(
+                    number: 2, startedAt: 5, durationMilliseconds: 7, httpStatus: 302, error: "HTTP 302",
+                    responseSnippet: "moved", location: "https://elsewhere.test", outcome: .exhausted, nextAttemptAt: 0)),
             .cancelled(reason: "integration reset"),
             .retryRequested(dueAt: 42),
         ]

@@ -31,8 +31,10 @@ public final class HTTPSReceiver: Sendable {
         /// close before it looks, however slow the machine.
         public var heldBy: Gate?
 
-        public init(status: Int = 200, headers: [(String, String)] = [], body: String = "ok", delay: Duration = .zero,
-                    heldBy: Gate? = nil) {
+        public init(
+            status: Int = 200, headers: [(String, String)] = [], body: String = "ok", delay: Duration = .zero,
+            heldBy: Gate? = nil
+        ) {
             self.status = status
             self.headers = headers
             self.body = body
@@ -73,8 +75,10 @@ public final class HTTPSReceiver: Sendable {
     public let port: Int
 
     /// With `recordsRequests` false (for benchmarks) only the count and the first request are kept.
-    public init(certificates: TestCertificates, recordsRequests: Bool = true,
-                respond: @escaping @Sendable (Int, Request) -> Response = { _, _ in Response() }) async throws {
+    public init(
+        certificates: TestCertificates, recordsRequests: Bool = true,
+        respond: @escaping @Sendable (Int, Request) -> Response = { _, _ in Response() }
+    ) async throws {
         self.respond = respond
         self.recordsRequests = recordsRequests
         let tls = TLSConfiguration.makeServerConfiguration(
@@ -167,8 +171,11 @@ private final class RequestHandler: ChannelInboundHandler {
                 let context = loopBound.value
                 var headers = HTTPHeaders(response.headers)
                 headers.replaceOrAdd(name: "content-length", value: String(response.body.utf8.count))
-                context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(
-                    version: head.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
+                context.write(
+                    NIOAny(
+                        HTTPServerResponsePart.head(
+                            HTTPResponseHead(
+                                version: head.version, status: HTTPResponseStatus(statusCode: response.status), headers: headers))), promise: nil)
                 context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
                 context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
             }
@@ -176,8 +183,11 @@ private final class RequestHandler: ChannelInboundHandler {
                 let eventLoop = context.eventLoop
                 gate.whenOpen { eventLoop.execute { send() } }
             } else if response.delay > .zero {
-                context.eventLoop.scheduleTask(in: .milliseconds(response.delay.components.seconds * 1000
-                    + response.delay.components.attoseconds / 1_000_000_000_000_000)) { send() }
+                context.eventLoop.scheduleTask(
+                    in: .milliseconds(
+                        response.delay.components.seconds * 1000
+                            + response.delay.components.attoseconds / 1_000_000_000_000_000)
+                ) { send() }
             } else {
                 send()
             }

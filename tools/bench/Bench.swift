@@ -59,38 +59,55 @@ struct Bench: AsyncParsableCommand {
     func rpc(levels: [Int], directory: String, duration: Duration) async throws -> String {
         var rows: [Row] = []
         let daemon = self.socket == nil ? try await startDaemon(directory) : nil
-        defer { daemon.map { kill($0.processIdentifier, SIGTERM); $0.waitUntilExit() } }
+        defer {
+            daemon.map {
+                kill($0.processIdentifier, SIGTERM)
+                $0.waitUntilExit()
+            }
+        }
         let socket = self.socket ?? "\(directory)/herald.sock"
 
         for level in levels {
             let clients = try await connect(socket, count: level)
             progress("connect × \(level)")
             let counter = Atomic<Int>(0)
-            rows.append(Row(operation: "write: connect", callers: level, result: try await measure(clients, duration) { client, _ in
-                let n = counter.add(1, ordering: .relaxed).newValue
-                _ = try await client.connectIntegration(.init(
-                    projectId: "bench-\(n % 16)", platform: "slack", name: "bench \(n)",
-                    url: "https://hooks.slack.com/services/T/B/\(n)", events: ["test_case.created"]))
-            }))
+            rows.append(
+                Row(
+                    operation: "write: connect", callers: level,
+                    result: try await measure(clients, duration) { client, _ in
+                        let n = counter.add(1, ordering: .relaxed).newValue
+                        _ = try await client.connectIntegration(
+                            .init(
+                                projectId: "bench-\(n % 16)", platform: "slack", name: "bench \(n)",
+                                url: "https://hooks.slack.com/services/T/B/\(n)", events: ["test_case.created"]))
+                    }))
 
             progress("edit × \(level)")
             let owned = try await ownIntegrations(clients, level: level)
-            rows.append(Row(operation: "write: edit", callers: level, result: try await measure(clients, duration) { client, index in
-                let n = counter.add(1, ordering: .relaxed).newValue
-                _ = try await client.editIntegration(.init(integrationId: owned[index], name: "edit \(n)"))
-            }))
+            rows.append(
+                Row(
+                    operation: "write: edit", callers: level,
+                    result: try await measure(clients, duration) { client, index in
+                        let n = counter.add(1, ordering: .relaxed).newValue
+                        _ = try await client.editIntegration(.init(integrationId: owned[index], name: "edit \(n)"))
+                    }))
 
             progress("show × \(level)")
-            rows.append(Row(operation: "read: show", callers: level, result: try await measure(clients, duration) { client, index in
-                _ = try await client.getIntegration(owned[index])
-            }))
+            rows.append(
+                Row(
+                    operation: "read: show", callers: level,
+                    result: try await measure(clients, duration) { client, index in
+                        _ = try await client.getIntegration(owned[index])
+                    }))
             for client in clients { await client.close() }
         }
 
         for level in levels {
             progress("raw SQLite, batches of \(level)")
-            rows.append(Row(operation: "raw SQLite append", callers: level,
-                            result: try rawAppends(path: "\(directory)/raw.db", batch: level, duration: duration)))
+            rows.append(
+                Row(
+                    operation: "raw SQLite append", callers: level,
+                    result: try rawAppends(path: "\(directory)/raw.db", batch: level, duration: duration)))
         }
 
         return render(rows, levels: levels)
@@ -114,16 +131,21 @@ struct Bench: AsyncParsableCommand {
     func ownIntegrations(_ clients: [HeraldClient], level: Int) async throws -> [String] {
         var ids: [String] = []
         for (index, client) in clients.enumerated() {
-            ids.append(try await client.connectIntegration(.init(
-                projectId: "bench-owned", platform: "slack", name: "owned \(index)",
-                url: "https://hooks.slack.com/services/T/OWN\(level)/\(index)", events: ["test_case.created"])).integration.id)
+            ids.append(
+                try await client.connectIntegration(
+                    .init(
+                        projectId: "bench-owned", platform: "slack", name: "owned \(index)",
+                        url: "https://hooks.slack.com/services/T/OWN\(level)/\(index)", events: ["test_case.created"])
+                ).integration.id)
         }
         return ids
     }
 
     /// Each caller loops on `call` until the time is up; latencies of every call are kept.
-    func measure(_ clients: [HeraldClient], _ duration: Duration,
-                 _ call: @escaping @Sendable (HeraldClient, Int) async throws -> Void) async throws -> Result {
+    func measure(
+        _ clients: [HeraldClient], _ duration: Duration,
+        _ call: @escaping @Sendable (HeraldClient, Int) async throws -> Void
+    ) async throws -> Result {
         let start = ContinuousClock.now
         let end = start + duration
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
@@ -179,13 +201,18 @@ struct Bench: AsyncParsableCommand {
         ]
         for row in rows {
             let raw = rows.first { $0.operation == "raw SQLite append" && $0.callers == row.callers }
-            let isWrite = row.operation.hasPrefix("write"), rawRate = raw?.result.perSecond ?? 0
+            let isWrite = row.operation.hasPrefix("write")
+            let rawRate = raw?.result.perSecond ?? 0
             let comparison = isWrite && rawRate > 0 ? String(format: "%.2f×", row.result.perSecond / rawRate) : "–"
-            lines.append(String(format: "| %@ | %d | %.0f | %.3f | %.3f | %@ |", row.operation, row.callers,
-                                row.result.perSecond, row.result.percentile(0.5), row.result.percentile(0.99), comparison))
+            lines.append(
+                String(
+                    format: "| %@ | %d | %.0f | %.3f | %.3f | %@ |", row.operation, row.callers,
+                    row.result.perSecond, row.result.percentile(0.5), row.result.percentile(0.99), comparison))
         }
         lines.append("")
-        lines.append("Raw SQLite rows append `callers` rows per transaction (WAL, synchronous=FULL), the batch size group commit reaches at that many callers at most; their latency is the commit's.")
+        lines.append(
+            "Raw SQLite rows append `callers` rows per transaction (WAL, synchronous=FULL), the batch size group commit reaches at that many callers at most; their latency is the commit's."
+        )
         return lines.joined(separator: "\n")
     }
 }

@@ -6,7 +6,8 @@ import HeraldClient
 func startHeraldd(_ binary: String, directory: String, arguments: [String]) async throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = ["--socket", "\(directory)/herald.sock", "--db", "\(directory)/herald.db", "--log-level", "warning"]
+    process.arguments =
+        ["--socket", "\(directory)/herald.sock", "--db", "\(directory)/herald.db", "--log-level", "warning"]
         + arguments
     try process.run()
     for _ in 0..<200 {

@@ -33,14 +33,22 @@ struct DeliveryBench: Sendable {
     /// against the same receiver with the same body.
     private func deliveryRate(in directory: String, certificates: TestCertificates, receiver: HTTPSReceiver) async throws -> String {
         let daemon = try await startDaemon(directory, certificates: certificates)
-        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGTERM); daemon.waitUntilExit() } }
+        defer {
+            if daemon.isRunning {
+                kill(daemon.processIdentifier, SIGTERM)
+                daemon.waitUntilExit()
+            }
+        }
         let client = try await HeraldClient.connect(socketPath: "\(directory)/herald.sock")
         progress("deliveries to a local HTTPS receiver")
         var integrations: [String] = []
         for n in 0..<8 {
-            integrations.append(try await client.connectIntegration(.init(
-                projectId: "bench-deliver", platform: "custom", name: "r\(n)", url: receiver.url("/hook/\(n)"),
-                events: ["test_case.created"])).integration.id)
+            integrations.append(
+                try await client.connectIntegration(
+                    .init(
+                        projectId: "bench-deliver", platform: "custom", name: "r\(n)", url: receiver.url("/hook/\(n)"),
+                        events: ["test_case.created"])
+                ).integration.id)
         }
         let events = max(4_000, Int(2_000 * seconds / 3))
         let started = ContinuousClock.now
@@ -63,10 +71,13 @@ struct DeliveryBench: Sendable {
         progress("wrk against the same receiver")
         let wrkRate = try wrk(url: receiver.url("/hook/0"), body: body, connections: 16, seconds: Int(max(2, seconds)))
         return [
-            String(format: "| deliveries/s to a local HTTPS receiver, once all %d events are published (%d deliveries, %d TCP connections) | %.0f | wrk, 16 connections: %.0f | %.2f× |",
-                   events, expected, connections, deliveryRate, wrkRate, deliveryRate / wrkRate),
-            String(format: "| deliveries/s over the whole run, publishing them included | %.0f | wrk, 16 connections: %.0f | %.2f× |",
-                   overallRate, wrkRate, overallRate / wrkRate),
+            String(
+                format:
+                    "| deliveries/s to a local HTTPS receiver, once all %d events are published (%d deliveries, %d TCP connections) | %.0f | wrk, 16 connections: %.0f | %.2f× |",
+                events, expected, connections, deliveryRate, wrkRate, deliveryRate / wrkRate),
+            String(
+                format: "| deliveries/s over the whole run, publishing them included | %.0f | wrk, 16 connections: %.0f | %.2f× |",
+                overallRate, wrkRate, overallRate / wrkRate),
         ].joined(separator: "\n")
     }
 
@@ -88,8 +99,10 @@ struct DeliveryBench: Sendable {
                 kill(publisher.processIdentifier, SIGTERM)
                 publisher.waitUntilExit()
                 let label = platform == "custom" ? "custom endpoints, delivered unpaced meanwhile" : "Slack webhooks, paced"
-                out.append(String(format: "| publish events/s, fan-out to %d (%@), 64 callers, durable | %.0f | – | – |",
-                                  fanOut, label, rate))
+                out.append(
+                    String(
+                        format: "| publish events/s, fan-out to %d (%@), 64 callers, durable | %.0f | – | – |",
+                        fanOut, label, rate))
             }
         }
         return out
@@ -112,8 +125,9 @@ struct DeliveryBench: Sendable {
 
         progress("raw scan")
         let scan = try SQLiteBaselines.scanEvents(path: path)
-        return String(format: "| rebuild of all views from %d events | %.2f s | raw scan: %.2f s | %.1f× |",
-                      processed, rebuild.seconds, scan.seconds, rebuild.seconds / scan.seconds)
+        return String(
+            format: "| rebuild of all views from %d events | %.2f s | raw scan: %.2f s | %.1f× |",
+            processed, rebuild.seconds, scan.seconds, rebuild.seconds / scan.seconds)
     }
 
     /// A history shaped like real use: integrations, publications, and deliveries with attempts.
@@ -123,8 +137,10 @@ struct DeliveryBench: Sendable {
         let integrations = (0..<10).map { IntegrationID("int_bench\($0)") }
         try await store.write { transaction in
             for (n, id) in integrations.enumerated() {
-                let connected = StoredEvent.encode(IntegrationEvent.connected(.init(
-                    id: id, projectID: "P", platform: .custom, name: "i\(n)", url: "https://x.test/\(n)", events: [.testCaseCreated])))
+                let connected = StoredEvent.encode(
+                    IntegrationEvent.connected(
+                        .init(
+                            id: id, projectID: "P", platform: .custom, name: "i\(n)", url: "https://x.test/\(n)", events: [.testCaseCreated])))
                 try transaction.append(to: id.stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
             }
         }
@@ -137,23 +153,34 @@ struct DeliveryBench: Sendable {
                 for publication in first..<first + 500 {
                     let eventID = "evt-\(publication)"
                     let delivery = DeliveryID("dlv_\(publication)")
-                    let event = PublishedEvent(eventID: eventID, projectID: "P", projectName: "P", type: .testCaseCreated,
-                                               timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"\#(publication)","title":"t"}"#)
-                    let published = StoredEvent.encode(Publication(event: event, targets: [
-                        .init(deliveryID: delivery, integrationID: integrations[publication % 10]),
-                    ]))
-                    try transaction.append(to: Publication.stream(eventID), expectedVersion: 0,
-                                           [NewEvent(type: published.type, payload: published.payload)])
+                    let event = PublishedEvent(
+                        eventID: eventID, projectID: "P", projectName: "P", type: .testCaseCreated,
+                        timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"\#(publication)","title":"t"}"#)
+                    let published = StoredEvent.encode(
+                        Publication(
+                            event: event,
+                            targets: [
+                                .init(deliveryID: delivery, integrationID: integrations[publication % 10])
+                            ]))
+                    try transaction.append(
+                        to: Publication.stream(eventID), expectedVersion: 0,
+                        [NewEvent(type: published.type, payload: published.payload)])
                     let changes: [DeliveryEvent] = [
-                        .attempted(.init(number: 1, startedAt: 1, durationMilliseconds: 5, httpStatus: 500, error: "HTTP 500",
-                                         responseSnippet: "down", location: "", outcome: .failed, nextAttemptAt: 60_000)),
-                        .attempted(.init(number: 2, startedAt: 60_001, durationMilliseconds: 5, httpStatus: 200, error: "",
-                                         responseSnippet: "ok", location: "", outcome: .delivered, nextAttemptAt: 0)),
+                        .attempted(
+                            .init(
+                                number: 1, startedAt: 1, durationMilliseconds: 5, httpStatus: 500, error: "HTTP 500",
+                                responseSnippet: "down", location: "", outcome: .failed, nextAttemptAt: 60_000)),
+                        .attempted(
+                            .init(
+                                number: 2, startedAt: 60_001, durationMilliseconds: 5, httpStatus: 200, error: "",
+                                responseSnippet: "ok", location: "", outcome: .delivered, nextAttemptAt: 0)),
                     ]
-                    try transaction.append(to: delivery.stream, expectedVersion: 0, changes.map {
-                        let stored = StoredEvent.encode($0)
-                        return NewEvent(type: stored.type, payload: stored.payload)
-                    })
+                    try transaction.append(
+                        to: delivery.stream, expectedVersion: 0,
+                        changes.map {
+                            let stored = StoredEvent.encode($0)
+                            return NewEvent(type: stored.type, payload: stored.payload)
+                        })
                     count += 1 + changes.count
                 }
                 return count
@@ -164,16 +191,18 @@ struct DeliveryBench: Sendable {
     private func publishRate(_ client: HeraldClient, _ receiver: HTTPSReceiver, platform: String, fanOut: Int) async throws -> Double {
         let project = "bench-\(platform)-fanout-\(fanOut)"
         for n in 0..<fanOut {
-            _ = try await client.connectIntegration(.init(
-                projectId: project, platform: platform, name: "f\(n)", url: receiver.url("/fan/\(platform)/\(fanOut)/\(n)"),
-                events: ["test_case.created"]))
+            _ = try await client.connectIntegration(
+                .init(
+                    projectId: project, platform: platform, name: "f\(n)", url: receiver.url("/fan/\(platform)/\(fanOut)/\(n)"),
+                    events: ["test_case.created"]))
         }
         return try await publishFor(client, project: project, callers: 64)
     }
 
     private func startDaemon(_ directory: String, certificates: TestCertificates, pacing: String = "off") async throws -> Process {
-        try await startHeraldd(heraldd, directory: directory,
-                               arguments: ["--allow-host", "localhost", "--ca-file", certificates.caPath, "--pacing", pacing])
+        try await startHeraldd(
+            heraldd, directory: directory,
+            arguments: ["--allow-host", "localhost", "--ca-file", certificates.caPath, "--pacing", pacing])
     }
 
     private func publishMany(_ client: HeraldClient, project: String, count: Int, callers: Int) async throws {
@@ -184,9 +213,10 @@ struct DeliveryBench: Sendable {
                     while true {
                         let n = next.increment()
                         guard n <= count else { return }
-                        _ = try await client.publish(.init(
-                            projectId: project, eventType: "test_case.created",
-                            dataJson: #"{"id":"TC-\#(n)","title":"Benchmark case \#(n)","createdBy":"bench"}"#))
+                        _ = try await client.publish(
+                            .init(
+                                projectId: project, eventType: "test_case.created",
+                                dataJson: #"{"id":"TC-\#(n)","title":"Benchmark case \#(n)","createdBy":"bench"}"#))
                     }
                 }
             }
@@ -204,9 +234,10 @@ struct DeliveryBench: Sendable {
                     var n = 0
                     while ContinuousClock.now < end {
                         n += 1
-                        _ = try await client.publish(.init(
-                            projectId: project, eventType: "test_case.created",
-                            dataJson: #"{"id":"TC-\#(caller)-\#(n)","title":"Benchmark case","createdBy":"bench"}"#))
+                        _ = try await client.publish(
+                            .init(
+                                projectId: project, eventType: "test_case.created",
+                                dataJson: #"{"id":"TC-\#(caller)-\#(n)","title":"Benchmark case","createdBy":"bench"}"#))
                         _ = count.increment()
                     }
                 }
@@ -221,10 +252,10 @@ struct DeliveryBench: Sendable {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("herald-wrk-\(getpid()).lua")
         let escaped = body.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         try """
-            wrk.method = "POST"
-            wrk.body = "\(escaped)"
-            wrk.headers["Content-Type"] = "application/json"
-            """.write(to: script, atomically: true, encoding: .utf8)
+        wrk.method = "POST"
+        wrk.body = "\(escaped)"
+        wrk.headers["Content-Type"] = "application/json"
+        """.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -235,7 +266,7 @@ struct DeliveryBench: Sendable {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
-              let rate = Double(line.split(separator: " ").last ?? "")
+            let rate = Double(line.split(separator: " ").last ?? "")
         else { throw BenchError("could not read wrk's output: \(text)") }
         return rate
     }

@@ -12,8 +12,10 @@ public struct DeliveryService: Sendable {
     /// Where each retry falls within the policy's jitter, in [0, 1]; tests fix it.
     let jitter: @Sendable () -> Double
 
-    public init(store: any EventLog, decider: DeliveryDecider, maximumEventBytes: Int = PublishedEvent.defaultDataLimit,
-                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
+    public init(
+        store: any EventLog, decider: DeliveryDecider, maximumEventBytes: Int = PublishedEvent.defaultDataLimit,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
         self.store = store
         self.decider = decider
         self.maximumEventBytes = maximumEventBytes
@@ -29,8 +31,10 @@ public struct DeliveryService: Sendable {
         public var timestamp: String
         public var dataJSON: String
 
-        public init(eventID: String = "", projectID: String, projectName: String = "", eventType: String,
-                    timestamp: String = "", dataJSON: String) {
+        public init(
+            eventID: String = "", projectID: String, projectName: String = "", eventType: String,
+            timestamp: String = "", dataJSON: String
+        ) {
             self.eventID = eventID
             self.projectID = projectID
             self.projectName = projectName
@@ -48,15 +52,18 @@ public struct DeliveryService: Sendable {
 
     /// Appends the event and its fan-out in one unit of work. Publishing the same event id again
     /// returns the first result; reusing it for different content is an error.
-    public func publish(_ request: Publish, deadline: ContinuousClock.Instant?,
-                        _ completion: @escaping @Sendable (Result<Published, any Error>) -> Void) {
+    public func publish(
+        _ request: Publish, deadline: ContinuousClock.Instant?,
+        _ completion: @escaping @Sendable (Result<Published, any Error>) -> Void
+    ) {
         let now = Date()
         let event: PublishedEvent
         do {
             event = try PublishedEvent.validate(
                 eventID: request.eventID, projectID: request.projectID, projectName: request.projectName,
                 eventType: request.eventType, timestamp: request.timestamp, dataJSON: request.dataJSON,
-                dataLimit: maximumEventBytes, newID: {
+                dataLimit: maximumEventBytes,
+                newID: {
                     var generator = SystemRandomNumberGenerator()
                     return TimeOrderedID.make(prefix: "evt_", now: UInt64(now.timeIntervalSince1970 * 1000), using: &generator)
                 },
@@ -65,24 +72,28 @@ public struct DeliveryService: Sendable {
             return completion(.failure(error))
         }
         let timestampGiven = !request.timestamp.isEmpty
-        store.write(deadline: deadline, { [decider] unit in
-            if let existing = try unit.publication(event.eventID) {
-                guard existing.event.isRepeated(by: event, timestampGiven: timestampGiven) else {
-                    throw DomainError.alreadyExists("event \(event.eventID) was already published with different content")
+        store.write(
+            deadline: deadline,
+            { [decider] unit in
+                if let existing = try unit.publication(event.eventID) {
+                    guard existing.event.isRepeated(by: event, timestampGiven: timestampGiven) else {
+                        throw DomainError.alreadyExists("event \(event.eventID) was already published with different content")
+                    }
+                    let deliveries = try existing.deliveryIDs.compactMap { try unit.delivery($0) }
+                    let targets = deliveries.map { Publication.Target(deliveryID: $0.id, integrationID: $0.integrationID) }
+                    return Published(
+                        publication: Publication(event: existing.event, targets: targets), deliveries: deliveries,
+                        duplicate: true)
                 }
-                let deliveries = try existing.deliveryIDs.compactMap { try unit.delivery($0) }
-                let targets = deliveries.map { Publication.Target(deliveryID: $0.id, integrationID: $0.integrationID) }
-                return Published(publication: Publication(event: existing.event, targets: targets), deliveries: deliveries,
-                                 duplicate: true)
-            }
-            var generator = SplitMix64()
-            let publication = decider.fanOut(event, to: try unit.integrations(ofProject: event.projectID)) {
-                DeliveryID.random(using: &generator, now: UInt64(unit.now))
-            }
-            let recorded = try unit.append(publication)
-            return Published(publication: publication, deliveries: publication.deliveries(recordedAt: recorded.recordedAt),
-                             duplicate: false)
-        }, completion: completion)
+                var generator = SplitMix64()
+                let publication = decider.fanOut(event, to: try unit.integrations(ofProject: event.projectID)) {
+                    DeliveryID.random(using: &generator, now: UInt64(unit.now))
+                }
+                let recorded = try unit.append(publication)
+                return Published(
+                    publication: publication, deliveries: publication.deliveries(recordedAt: recorded.recordedAt),
+                    duplicate: false)
+            }, completion: completion)
     }
 
     /// A delivery and its attempts.
@@ -92,13 +103,17 @@ public struct DeliveryService: Sendable {
     }
 
     /// A manual resend of an exhausted or cancelled delivery, as a new attempt series.
-    public func retry(_ id: DeliveryID, deadline: ContinuousClock.Instant?,
-                      _ completion: @escaping @Sendable (Result<Shown, any Error>) -> Void) {
-        store.write(deadline: deadline, { [decider] unit in
-            guard let delivery = try unit.delivery(id) else { throw DomainError.notFound("no delivery \(id)") }
-            let after = try Self.append(try decider.retry(delivery, now: unit.now), to: delivery, in: unit)
-            return Shown(delivery: after, attempts: try unit.attempts(of: id))
-        }, completion: completion)
+    public func retry(
+        _ id: DeliveryID, deadline: ContinuousClock.Instant?,
+        _ completion: @escaping @Sendable (Result<Shown, any Error>) -> Void
+    ) {
+        store.write(
+            deadline: deadline,
+            { [decider] unit in
+                guard let delivery = try unit.delivery(id) else { throw DomainError.notFound("no delivery \(id)") }
+                let after = try Self.append(try decider.retry(delivery, now: unit.now), to: delivery, in: unit)
+                return Shown(delivery: after, attempts: try unit.attempts(of: id))
+            }, completion: completion)
     }
 
     /// One attempt's outcome, to record.
@@ -118,13 +133,15 @@ public struct DeliveryService: Sendable {
     /// are recorded together, in one unit of work: all of them or, if it fails, none.
     public func recordAttempts(_ outcomes: [Outcome], _ completion: @escaping @Sendable (Result<[Delivery], any Error>) -> Void) {
         let samples = outcomes.map { _ in jitter() }
-        store.write(deadline: nil, { [decider] unit in
-            try zip(outcomes, samples).compactMap { outcome, sample in
-                guard let delivery = try unit.delivery(outcome.id) else { return nil }
-                let events = decider.recordAttempt(outcome.result, startedAt: outcome.startedAt, on: delivery, sample: sample)
-                return try Self.append(events, to: delivery, in: unit)
-            }
-        }, completion: completion)
+        store.write(
+            deadline: nil,
+            { [decider] unit in
+                try zip(outcomes, samples).compactMap { outcome, sample in
+                    guard let delivery = try unit.delivery(outcome.id) else { return nil }
+                    let events = decider.recordAttempt(outcome.result, startedAt: outcome.startedAt, on: delivery, sample: sample)
+                    return try Self.append(events, to: delivery, in: unit)
+                }
+            }, completion: completion)
     }
 
     /// A listing's filter from what a caller typed; an empty string is no condition.

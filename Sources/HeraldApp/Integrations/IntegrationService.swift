@@ -50,15 +50,18 @@ public struct IntegrationService: Sendable {
 
     public func connect(_ request: Connect, deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
         let id = IntegrationID.random(now: UInt64(SystemClock.milliseconds()))
-        let command = IntegrationCommand.connect(.init(
-            id: id, projectID: request.projectID, platform: request.platform, name: request.name, url: request.url,
-            events: request.events,
-            signingSecret: (try? Platform(validating: request.platform)) == .custom ? SigningSecret.random() : ""))
+        let command = IntegrationCommand.connect(
+            .init(
+                id: id, projectID: request.projectID, platform: request.platform, name: request.name, url: request.url,
+                events: request.events,
+                signingSecret: (try? Platform(validating: request.platform)) == .custom ? SigningSecret.random() : ""))
         execute(command, on: id, platform: nil, deadline: deadline, completion)
     }
 
-    public func edit(_ id: IntegrationID, _ edit: IntegrationCommand.Edit, deadline: ContinuousClock.Instant?,
-                     _ completion: @escaping Completion) {
+    public func edit(
+        _ id: IntegrationID, _ edit: IntegrationCommand.Edit, deadline: ContinuousClock.Instant?,
+        _ completion: @escaping Completion
+    ) {
         execute(.edit(edit), on: id, deadline: deadline, completion)
     }
 
@@ -98,8 +101,9 @@ public struct IntegrationService: Sendable {
         let sample = PublishedEvent.sample(projectID: integration.projectID, type: integration.events.first ?? .testCaseCreated)
         let body = PayloadFormatter.payload(for: sample.notification, platform: integration.platform).serialized()
         let started = SystemClock.milliseconds()
-        let result = await sender.send(url: integration.url, body: Array(body.utf8), id: "test_" + sample.eventID,
-                                       signingSecret: integration.signingSecret)
+        let result = await sender.send(
+            url: integration.url, body: Array(body.utf8), id: "test_" + sample.eventID,
+            signingSecret: integration.signingSecret)
         let attempt = DeliveryEvent.Attempt(
             number: 1, startedAt: started, durationMilliseconds: UInt32(clamping: result.duration.milliseconds),
             httpStatus: result.httpStatus ?? 0, error: result.error, responseSnippet: result.responseSnippet,
@@ -109,16 +113,20 @@ public struct IntegrationService: Sendable {
 
     /// For commands on an existing integration, its platform comes from the view: URLs are checked
     /// against it, and it never changes.
-    private func execute(_ command: IntegrationCommand, on id: IntegrationID, deadline: ContinuousClock.Instant?,
-                         _ completion: @escaping Completion) {
+    private func execute(
+        _ command: IntegrationCommand, on id: IntegrationID, deadline: ContinuousClock.Instant?,
+        _ completion: @escaping Completion
+    ) {
         guard let current = store.integrations.integration(id) else {
             return completion(.failure(DomainError.notFound("no integration \(id)")))
         }
         execute(command, on: id, platform: current.platform, deadline: deadline, completion)
     }
 
-    private func execute(_ command: IntegrationCommand, on id: IntegrationID, platform: Platform?,
-                         deadline: ContinuousClock.Instant?, _ completion: @escaping Completion) {
+    private func execute(
+        _ command: IntegrationCommand, on id: IntegrationID, platform: Platform?,
+        deadline: ContinuousClock.Instant?, _ completion: @escaping Completion
+    ) {
         let validated: IntegrationDecider.Validated
         do {
             validated = try decider.validated(command, platform: platform)
@@ -127,17 +135,20 @@ public struct IntegrationService: Sendable {
         }
         let valid = validated.command
         let write: @Sendable () -> Void = { [store, decider] in
-            store.write(deadline: deadline, { unit in
-                let state: Integration? = if case .connect(let connected) = valid {
-                    try unit.integration(projectID: connected.projectID, url: connected.url)
-                } else {
-                    try unit.integration(id)
-                }
-                let events = try decider.decide(valid: valid, state: state)
-                if events.isEmpty, let state { return Outcome(integration: state, setURL: false) }
-                let isNew = if case .connect = valid { true } else { false }
-                return try Self.append(events, to: id, after: isNew ? nil : state, unit)
-            }, completion: completion)
+            store.write(
+                deadline: deadline,
+                { unit in
+                    let state: Integration? =
+                        if case .connect(let connected) = valid {
+                            try unit.integration(projectID: connected.projectID, url: connected.url)
+                        } else {
+                            try unit.integration(id)
+                        }
+                    let events = try decider.decide(valid: valid, state: state)
+                    if events.isEmpty, let state { return Outcome(integration: state, setURL: false) }
+                    let isNew = if case .connect = valid { true } else { false }
+                    return try Self.append(events, to: id, after: isNew ? nil : state, unit)
+                }, completion: completion)
         }
         guard let host = validated.hostToResolve else { return write() }
         hosts.check(host: host) { error in

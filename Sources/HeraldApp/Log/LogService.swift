@@ -10,8 +10,10 @@ public struct LogService: Sendable {
     let deliveryProgress: @Sendable () -> DeliveryProgress?
     let logger: Logger
 
-    public init(store: any EventLog, startedAt: Int64, logger: Logger,
-                deliveryProgress: @escaping @Sendable () -> DeliveryProgress?) {
+    public init(
+        store: any EventLog, startedAt: Int64, logger: Logger,
+        deliveryProgress: @escaping @Sendable () -> DeliveryProgress?
+    ) {
         self.store = store
         self.startedAt = startedAt
         self.logger = logger
@@ -37,8 +39,9 @@ public struct LogService: Sendable {
         // The checkpoints first: then none is ahead of the head read after them.
         let checkpoints = store.knownCheckpoints
         let head = store.knownHead
-        return Status(head: head, checkpoints: checkpoints, store: store.location, version: HeraldVersion.current,
-                      startedAt: startedAt, delivery: deliveryProgress())
+        return Status(
+            head: head, checkpoints: checkpoints, store: store.location, version: HeraldVersion.current,
+            startedAt: startedAt, delivery: deliveryProgress())
     }
 
     /// A follower of the events after `position`, subscribed from now on.

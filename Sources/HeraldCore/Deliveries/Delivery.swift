@@ -38,8 +38,10 @@ public enum DeliveryEvent: Equatable, Sendable {
         /// For `.failed`: when the next attempt is due.
         public var nextAttemptAt: Int64
 
-        public init(number: UInt32, startedAt: Int64, durationMilliseconds: UInt32, httpStatus: UInt32, error: String,
-                    responseSnippet: String, location: String, outcome: Outcome, nextAttemptAt: Int64) {
+        public init(
+            number: UInt32, startedAt: Int64, durationMilliseconds: UInt32, httpStatus: UInt32, error: String,
+            responseSnippet: String, location: String, outcome: Outcome, nextAttemptAt: Int64
+        ) {
             self.number = number
             self.startedAt = startedAt
             self.durationMilliseconds = durationMilliseconds
@@ -80,9 +82,11 @@ public struct Delivery: Equatable, Sendable {
     public var lastError: String
     public var version: UInt64
 
-    public init(id: DeliveryID, eventID: String, integrationID: IntegrationID, projectID: String, eventType: EventType,
-                status: DeliveryStatus, attemptCount: UInt32, seriesAttempts: UInt32, nextAttemptAt: Int64?, createdAt: Int64,
-                updatedAt: Int64, lastHTTPStatus: UInt32, lastError: String, version: UInt64) {
+    public init(
+        id: DeliveryID, eventID: String, integrationID: IntegrationID, projectID: String, eventType: EventType,
+        status: DeliveryStatus, attemptCount: UInt32, seriesAttempts: UInt32, nextAttemptAt: Int64?, createdAt: Int64,
+        updatedAt: Int64, lastHTTPStatus: UInt32, lastError: String, version: UInt64
+    ) {
         self.id = id
         self.eventID = eventID
         self.integrationID = integrationID

@@ -9,9 +9,12 @@ public struct DeliveryDecider: Sendable {
     /// Fan-out at publish time: one delivery for each integration of the event's project that is
     /// connected and subscribed to the event's type.
     public func fanOut(_ event: PublishedEvent, to integrations: [Integration], newID: () -> DeliveryID) -> Publication {
-        Publication(event: event, targets: integrations
-            .filter { $0.projectID == event.projectID && $0.status == .connected && $0.events.contains(event.type) }
-            .map { .init(deliveryID: newID(), integrationID: $0.id) })
+        Publication(
+            event: event,
+            targets:
+                integrations
+                .filter { $0.projectID == event.projectID && $0.status == .connected && $0.events.contains(event.type) }
+                .map { .init(deliveryID: newID(), integrationID: $0.id) })
     }
 
     /// Records how an attempt went, and so whether and when the next one comes; `sample` places the
@@ -25,10 +28,13 @@ public struct DeliveryDecider: Sendable {
             (outcome, next) = (.cancelled, 0)
         }
         let status = result.httpStatus ?? 0
-        return [.attempted(.init(
-            number: number, startedAt: startedAt, durationMilliseconds: UInt32(clamping: result.duration.milliseconds),
-            httpStatus: status, error: result.error, responseSnippet: result.responseSnippet, location: result.location,
-            outcome: outcome, nextAttemptAt: next))]
+        return [
+            .attempted(
+                .init(
+                    number: number, startedAt: startedAt, durationMilliseconds: UInt32(clamping: result.duration.milliseconds),
+                    httpStatus: status, error: result.error, responseSnippet: result.responseSnippet, location: result.location,
+                    outcome: outcome, nextAttemptAt: next))
+        ]
     }
 
     /// Cancels a delivery that still has an attempt to come; anything else stays as it is.

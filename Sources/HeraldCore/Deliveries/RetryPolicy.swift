@@ -22,8 +22,10 @@ public struct RetryPolicy: Sendable, Equatable {
     /// What an attempt's result means for the delivery. `sample`, in [0, 1], places the wait within
     /// its jitter: 0 the earliest, 1 the latest, 0.5 the schedule's own figure. A `Retry-After` is
     /// never cut short by it.
-    public func outcome(of result: AttemptResult, seriesAttempt: UInt32, finishedAt: Int64,
-                        sample: Double = 0.5) -> (DeliveryEvent.Attempt.Outcome, nextAttemptAt: Int64) {
+    public func outcome(
+        of result: AttemptResult, seriesAttempt: UInt32, finishedAt: Int64,
+        sample: Double = 0.5
+    ) -> (DeliveryEvent.Attempt.Outcome, nextAttemptAt: Int64) {
         if result.isSuccess { return (.delivered, 0) }
         guard result.isRetryable, Int(seriesAttempt) <= schedule.count else { return (.exhausted, 0) }
         let planned = schedule[Int(seriesAttempt) - 1]
@@ -77,8 +79,10 @@ public struct AttemptResult: Sendable, Equatable {
     public var pause: Duration?
     public var duration: Duration
 
-    public init(httpStatus: UInt32?, error: String = "", responseSnippet: String = "", location: String = "",
-                retryAfter: Duration? = nil, pause: Duration? = nil, duration: Duration) {
+    public init(
+        httpStatus: UInt32?, error: String = "", responseSnippet: String = "", location: String = "",
+        retryAfter: Duration? = nil, pause: Duration? = nil, duration: Duration
+    ) {
         self.pause = pause
         self.httpStatus = httpStatus
         self.error = error

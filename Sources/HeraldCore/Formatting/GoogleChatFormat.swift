@@ -6,20 +6,41 @@ enum GoogleChatFormat {
         if let actor = n.actor { widgets.append(decorated("By", actor)) }
         for count in n.counts { widgets.append(decorated(count.label, String(count.value))) }
         if let link = n.link {
-            widgets.append(.object([("buttonList", .object([("buttons", [.object([
-                ("text", "Open"),
-                ("onClick", .object([("openLink", .object([("url", .string(link))]))])),
-            ])])]))]))
+            widgets.append(
+                .object([
+                    (
+                        "buttonList",
+                        .object([
+                            (
+                                "buttons",
+                                [
+                                    .object([
+                                        ("text", "Open"),
+                                        ("onClick", .object([("openLink", .object([("url", .string(link))]))])),
+                                    ])
+                                ]
+                            )
+                        ])
+                    )
+                ]))
         }
         let card: JSON = .object([
-            ("header", .object([
-                ("title", .string(n.headline)),
-                ("subtitle", .string(Text.html(Text.truncate("Project \(n.event.projectName)", 300)))),
-            ])),
-            ("sections", [.object([
-                ("header", .string(Text.html(Text.truncate(n.data.title, 1000)))),
-                ("widgets", .array(widgets)),
-            ])]),
+            (
+                "header",
+                .object([
+                    ("title", .string(n.headline)),
+                    ("subtitle", .string(Text.html(Text.truncate("Project \(n.event.projectName)", 300)))),
+                ])
+            ),
+            (
+                "sections",
+                [
+                    .object([
+                        ("header", .string(Text.html(Text.truncate(n.data.title, 1000)))),
+                        ("widgets", .array(widgets)),
+                    ])
+                ]
+            ),
         ])
         return .object([
             ("text", .string(Text.truncate(Text.googleChatPlain(n.summary), 4000))),
@@ -28,9 +49,14 @@ enum GoogleChatFormat {
     }
 
     private static func decorated(_ label: String, _ value: String) -> JSON {
-        .object([("decoratedText", .object([
-            ("topLabel", .string(label)),
-            ("text", .string(Text.html(Text.truncate(value, 1000)))),
-        ]))])
+        .object([
+            (
+                "decoratedText",
+                .object([
+                    ("topLabel", .string(label)),
+                    ("text", .string(Text.html(Text.truncate(value, 1000)))),
+                ])
+            )
+        ])
     }
 }

@@ -1,7 +1,8 @@
 /// A JSON document built in code, with object keys in the order they were written, so that
 /// payloads and golden files are stable byte for byte.
 public indirect enum JSON: Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral
+{
     case object([(String, JSON)])
     case array([JSON])
     case string(String)
@@ -30,7 +31,10 @@ public indirect enum JSON: Equatable, Sendable, ExpressibleByStringLiteral, Expr
         let closing = pretty ? "\n" + String(repeating: "  ", count: indent) : ""
         switch self {
         case .object(let members):
-            guard !members.isEmpty else { return out += "{}" }
+            guard !members.isEmpty else {
+                out += "{}"
+                return
+            }
             out += "{"
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { out += "," }
@@ -41,7 +45,10 @@ public indirect enum JSON: Equatable, Sendable, ExpressibleByStringLiteral, Expr
             }
             out += closing + "}"
         case .array(let elements):
-            guard !elements.isEmpty else { return out += "[]" }
+            guard !elements.isEmpty else {
+                out += "[]"
+                return
+            }
             out += "["
             for (index, value) in elements.enumerated() {
                 if index > 0 { out += "," }

@@ -13,11 +13,12 @@ public struct Notice: Sendable, Equatable {
 
     /// Who did it: the actor field that matches the event's verb, else any actor given.
     public var actor: String? {
-        let byVerb: String? = switch event.type.verb {
-        case .created: data.createdBy
-        case .deleted: data.deletedBy
-        case .completed: data.completedBy
-        }
+        let byVerb: String? =
+            switch event.type.verb {
+            case .created: data.createdBy
+            case .deleted: data.deletedBy
+            case .completed: data.completedBy
+            }
         return byVerb ?? data.completedBy ?? data.createdBy ?? data.deletedBy
     }
 
@@ -27,8 +28,10 @@ public struct Notice: Sendable, Equatable {
     /// Result counts in a fixed order, for the counts given.
     public var counts: [(label: String, value: Int64)] {
         guard let stats = data.stats else { return [] }
-        return [("Passed", stats.passed), ("Failed", stats.failed), ("Blocked", stats.blocked),
-                ("Skipped", stats.skipped), ("Total", stats.total)].compactMap { label, value in value.map { (label, $0) } }
+        return [
+            ("Passed", stats.passed), ("Failed", stats.failed), ("Blocked", stats.blocked),
+            ("Skipped", stats.skipped), ("Total", stats.total),
+        ].compactMap { label, value in value.map { (label, $0) } }
     }
 
     /// One line for fallbacks: "Test cycle completed: Regression 5.2 (CY-42) in ACME".

@@ -8,19 +8,21 @@ enum SlackFormat {
         ]
         let counts = n.counts
         if !counts.isEmpty {
-            blocks.append(.object([
-                ("type", "section"),
-                ("fields", .array(counts.map { plain("\($0.label): \($0.value)", 2000) })),
-            ]))
+            blocks.append(
+                .object([
+                    ("type", "section"),
+                    ("fields", .array(counts.map { plain("\($0.label): \($0.value)", 2000) })),
+                ]))
         }
         var context = "Project \(n.event.projectName)"
         if let actor = n.actor { context += " · by \(actor)" }
         blocks.append(.object([("type", "context"), ("elements", [plain(context, 2000)])]))
         if let link = n.link {
-            blocks.append(.object([
-                ("type", "actions"),
-                ("elements", [.object([("type", "button"), ("text", plain("Open", 75)), ("url", .string(link))])]),
-            ]))
+            blocks.append(
+                .object([
+                    ("type", "actions"),
+                    ("elements", [.object([("type", "button"), ("text", plain("Open", 75)), ("url", .string(link))])]),
+                ]))
         }
         return .object([("text", .string(Text.truncate(Text.slack(n.summary), 3000))), ("blocks", .array(blocks))])
     }

@@ -6,9 +6,14 @@ enum TeamsFormat {
             .object([
                 ("type", "Container"),
                 ("style", .string(style(n))),
-                ("items", [.object([
-                    ("type", "TextBlock"), ("text", .string(n.headline)), ("weight", "Bolder"), ("size", "Large"), ("wrap", true),
-                ])]),
+                (
+                    "items",
+                    [
+                        .object([
+                            ("type", "TextBlock"), ("text", .string(n.headline)), ("weight", "Bolder"), ("size", "Large"), ("wrap", true),
+                        ])
+                    ]
+                ),
             ]),
             runs([("", Text.truncate(n.data.title, 2000), true)]),
             runs([("ID: ", Text.truncate(n.data.id, 500), false)]),
@@ -31,11 +36,16 @@ enum TeamsFormat {
         }
         return .object([
             ("type", "message"),
-            ("attachments", [.object([
-                ("contentType", "application/vnd.microsoft.card.adaptive"),
-                ("contentUrl", .null),
-                ("content", .object(card)),
-            ])]),
+            (
+                "attachments",
+                [
+                    .object([
+                        ("contentType", "application/vnd.microsoft.card.adaptive"),
+                        ("contentUrl", .null),
+                        ("content", .object(card)),
+                    ])
+                ]
+            ),
         ])
     }
 

@@ -46,18 +46,21 @@ public struct Integration: Equatable, Sendable {
             case .delivered:
                 Health(lastAttemptAt: attempt.startedAt, lastHTTPStatus: attempt.httpStatus)
             case .failed, .exhausted:
-                Health(lastAttemptAt: attempt.startedAt, lastHTTPStatus: attempt.httpStatus,
-                       lastError: attempt.error.isEmpty ? "HTTP \(attempt.httpStatus)" : attempt.error,
-                       consecutiveFailures: consecutiveFailures &+ 1)
+                Health(
+                    lastAttemptAt: attempt.startedAt, lastHTTPStatus: attempt.httpStatus,
+                    lastError: attempt.error.isEmpty ? "HTTP \(attempt.httpStatus)" : attempt.error,
+                    consecutiveFailures: consecutiveFailures &+ 1)
             case .cancelled:
                 self
             }
         }
     }
 
-    public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String,
-                events: [EventType], status: Status, createdAt: Int64, updatedAt: Int64, version: UInt64,
-                maskedURL: String? = nil, signingSecret: String = "") {
+    public init(
+        id: IntegrationID, projectID: String, platform: Platform, name: String, url: String,
+        events: [EventType], status: Status, createdAt: Int64, updatedAt: Int64, version: UInt64,
+        maskedURL: String? = nil, signingSecret: String = ""
+    ) {
         self.id = id
         self.projectID = projectID
         self.platform = platform

@@ -17,8 +17,10 @@ public enum IntegrationCommand: Sendable {
         /// Used when the platform is custom: the new integration's signing secret.
         public var signingSecret: String
 
-        public init(id: IntegrationID, projectID: String, platform: String, name: String, url: String, events: [String],
-                    signingSecret: String = "") {
+        public init(
+            id: IntegrationID, projectID: String, platform: String, name: String, url: String, events: [String],
+            signingSecret: String = ""
+        ) {
             self.signingSecret = signingSecret
             self.id = id
             self.projectID = projectID

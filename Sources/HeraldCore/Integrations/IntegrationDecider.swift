@@ -66,16 +66,19 @@ public struct IntegrationDecider: Sendable {
             let name = try validName(connect.name)
             let events = try EventType.subscription(connect.events)
             let url = try validURL(connect.url, platform)
-            return .connect(.init(id: connect.id, projectID: projectID, platform: platform, name: name, url: url, events: events,
-                                  signingSecret: platform == .custom ? connect.signingSecret : ""))
+            return .connect(
+                .init(
+                    id: connect.id, projectID: projectID, platform: platform, name: name, url: url, events: events,
+                    signingSecret: platform == .custom ? connect.signingSecret : ""))
         case .edit(let edit):
             guard edit.name != nil || edit.url != nil || edit.events != nil else {
                 throw .invalidArgument("nothing to edit: give a name, url or events")
             }
-            return .edit(.init(
-                name: try edit.name.map { (raw) throws(DomainError) in try validName(raw) },
-                url: try edit.url.map { (raw) throws(DomainError) in try validURL(raw, required(platform)) },
-                events: try edit.events.map { (raw) throws(DomainError) in try EventType.subscription(raw) }))
+            return .edit(
+                .init(
+                    name: try edit.name.map { (raw) throws(DomainError) in try validName(raw) },
+                    url: try edit.url.map { (raw) throws(DomainError) in try validURL(raw, required(platform)) },
+                    events: try edit.events.map { (raw) throws(DomainError) in try EventType.subscription(raw) }))
         case .reset:
             return .reset
         case .reconnect(let url):
@@ -139,7 +142,8 @@ public struct IntegrationDecider: Sendable {
         let name = String(raw.trimmingSpaces)
         guard (1...Self.nameLimit).contains(name.count) else {
             throw .invalidArgument(
-                name.isEmpty ? "name is required (1–\(Self.nameLimit) characters)"
+                name.isEmpty
+                    ? "name is required (1–\(Self.nameLimit) characters)"
                     : "name is \(name.count) characters; at most \(Self.nameLimit) are allowed")
         }
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {

@@ -16,8 +16,10 @@ public enum IntegrationEvent: Equatable, Sendable {
         /// Custom integrations sign what they send with this Standard Webhooks secret; "" otherwise.
         public var signingSecret: String
 
-        public init(id: IntegrationID, projectID: String, platform: Platform, name: String, url: String, events: [EventType],
-                    signingSecret: String = "") {
+        public init(
+            id: IntegrationID, projectID: String, platform: Platform, name: String, url: String, events: [EventType],
+            signingSecret: String = ""
+        ) {
             self.id = id
             self.projectID = projectID
             self.platform = platform

@@ -41,15 +41,17 @@ public struct PublishedEvent: Sendable, Equatable {
         let name = String(projectName.trimmingSpaces)
         guard name.count <= 200 else { throw .invalidArgument("project name is longer than 200 characters") }
         guard let type = EventType(rawValue: String(eventType.trimmingSpaces)) else {
-            throw .invalidArgument(eventType.isEmpty
-                ? "event type is required; known types: \(EventType.knownList)"
-                : "unknown event type '\(eventType)'; known types: \(EventType.knownList)")
+            throw .invalidArgument(
+                eventType.isEmpty
+                    ? "event type is required; known types: \(EventType.knownList)"
+                    : "unknown event type '\(eventType)'; known types: \(EventType.knownList)")
         }
         let time = try timestamp.isEmpty ? Timestamp.format(now) : Timestamp.normalize(timestamp)
         try checkDataSize(dataJSON.utf8.count, limit: dataLimit)
         _ = try EventData(json: dataJSON)
-        return PublishedEvent(eventID: id.isEmpty ? newID() : id, projectID: project, projectName: name.isEmpty ? project : name,
-                              type: type, timestamp: time, dataJSON: dataJSON)
+        return PublishedEvent(
+            eventID: id.isEmpty ? newID() : id, projectID: project, projectName: name.isEmpty ? project : name,
+            type: type, timestamp: time, dataJSON: dataJSON)
     }
 
     /// Refuses data of `bytes` bytes over `limit`: the daemon's check, and the CLI's before it sends.
@@ -86,8 +88,10 @@ public struct EventData: Sendable, Equatable {
         public var total: Int64?
     }
 
-    public init(id: String, title: String, url: String? = nil, createdBy: String? = nil, deletedBy: String? = nil,
-                completedBy: String? = nil, stats: Stats? = nil) {
+    public init(
+        id: String, title: String, url: String? = nil, createdBy: String? = nil, deletedBy: String? = nil,
+        completedBy: String? = nil, stats: Stats? = nil
+    ) {
         self.id = id
         self.title = title
         self.url = url
@@ -119,15 +123,17 @@ public struct EventData: Sendable, Equatable {
             func count(_ key: String) -> Int64? {
                 // Past Int64, int64Value gives nonsense (1e300 reads as Int64.min): no count.
                 guard let number = raw[key] as? NSNumber, number.doubleValue.isFinite,
-                      number.doubleValue.magnitude < 0x1p63
+                    number.doubleValue.magnitude < 0x1p63
                 else { return nil }
                 return number.int64Value
             }
-            stats = Stats(passed: count("passed"), failed: count("failed"), blocked: count("blocked"),
-                          skipped: count("skipped"), total: count("total"))
+            stats = Stats(
+                passed: count("passed"), failed: count("failed"), blocked: count("blocked"),
+                skipped: count("skipped"), total: count("total"))
         }
-        self.init(id: id, title: title, url: object["url"] as? String, createdBy: text("createdBy"),
-                  deletedBy: text("deletedBy"), completedBy: text("completedBy"), stats: stats)
+        self.init(
+            id: id, title: title, url: object["url"] as? String, createdBy: text("createdBy"),
+            deletedBy: text("deletedBy"), completedBy: text("completedBy"), stats: stats)
     }
 }
 
@@ -161,12 +167,12 @@ public enum Timestamp {
             return value
         }
         guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-              hour < 24, minute < 60, second < 60
+            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+            hour < 24, minute < 60, second < 60
         else { throw invalid }
         var milliseconds: Int64?
         if bytes.count > 19 {
@@ -174,7 +180,7 @@ public enum Timestamp {
             // fraction can't overflow.
             let digits = bytes.count - 20
             guard bytes[19] == UInt8(ascii: "."), digits > 0, bytes[20...].allSatisfy(isDigit),
-                  let fraction = number(20..<20 + min(digits, 3))
+                let fraction = number(20..<20 + min(digits, 3))
             else { throw invalid }
             milliseconds = fraction * pow10(3 - min(digits, 3))
         }
@@ -238,9 +244,11 @@ extension Int64 {
 extension PublishedEvent {
     /// What `herald integrations test` sends.
     public static func sample(projectID: String, type: EventType) -> PublishedEvent {
-        let data = #"{"id":"SAMPLE-1","title":"Herald test notification","createdBy":"herald","deletedBy":"herald","completedBy":"herald","stats":{"passed":1,"failed":0,"total":1}}"#
-        return PublishedEvent(eventID: "sample", projectID: projectID, projectName: projectID, type: type,
-                              timestamp: Timestamp.format(Date()), dataJSON: data)
+        let data =
+            #"{"id":"SAMPLE-1","title":"Herald test notification","createdBy":"herald","deletedBy":"herald","completedBy":"herald","stats":{"passed":1,"failed":0,"total":1}}"#
+        return PublishedEvent(
+            eventID: "sample", projectID: projectID, projectName: projectID, type: type,
+            timestamp: Timestamp.format(Date()), dataJSON: data)
     }
 }
 

@@ -41,7 +41,7 @@ final class HostConnections: @unchecked Sendable {
 
     func execute(_ request: HTTPSRequest, timeout: TimeAmount) -> EventLoopFuture<HTTPSResponse> {
         let promise = eventLoop.makePromise(of: HTTPSResponse.self)
-        let start = {
+        let start: @Sendable () -> Void = {
             let exchange = Exchange(request: request, promise: promise)
             exchange.timeout = self.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
                 // The connection's next bytes would belong to the abandoned response.

@@ -10,8 +10,10 @@ enum LogQueries {
     }
 
     /// Events of the given types in (`position`, `head`], in order: a follower skips the rest in SQLite.
-    static func events(_ db: SQLiteConnection, after position: LogPosition, through head: LogPosition, types: [String],
-                       limit: Int) throws -> [RecordedEvent] {
+    static func events(
+        _ db: SQLiteConnection, after position: LogPosition, through head: LogPosition, types: [String],
+        limit: Int
+    ) throws -> [RecordedEvent] {
         let placeholders = Array(repeating: "?", count: types.count).joined(separator: ", ")
         return try db.rows(
             """

@@ -19,8 +19,9 @@ package enum SQLiteBaselines {
             try db.execute("BEGIN IMMEDIATE")
             for _ in 0..<batch {
                 position += 1
-                try db.run("INSERT INTO events (position, stream, version, type, data, recorded_at) VALUES (?, ?, 1, 'Bench', ?, 0)",
-                           .integer(position), .text("raw-\(position)"), .blob(payload))
+                try db.run(
+                    "INSERT INTO events (position, stream, version, type, data, recorded_at) VALUES (?, ?, 1, 'Bench', ?, 0)",
+                    .integer(position), .text("raw-\(position)"), .blob(payload))
             }
             try db.execute("COMMIT")
             latencies += Array(repeating: ContinuousClock.now - began, count: batch)

@@ -104,13 +104,14 @@ public final class SQLiteEventLog: EventLog, Sendable {
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
         let result = ResultBox<T>()
-        writer.enqueue(PendingWrite(
-            deadline: deadline,
-            isExclusive: exclusive,
-            body: { transaction in result.value = try body(transaction) },
-            finish: { error in
-                if let error { completion(.failure(error)) } else { completion(.success(result.value!)) }
-            }))
+        writer.enqueue(
+            PendingWrite(
+                deadline: deadline,
+                isExclusive: exclusive,
+                body: { transaction in result.value = try body(transaction) },
+                finish: { error in
+                    if let error { completion(.failure(error)) } else { completion(.success(result.value!)) }
+                }))
     }
 
     /// Empties every view and replays the whole log into them, in one transaction on the writer,
@@ -118,14 +119,18 @@ public final class SQLiteEventLog: EventLog, Sendable {
     public func rebuildViews(every: Int = 10_000, progress: @escaping @Sendable (_ processed: UInt64, _ total: UInt64) -> Void) async throws -> UInt64 {
         // Alone in its transaction, so that it needs no savepoint.
         try await withCheckedThrowingContinuation { continuation in
-            write(deadline: nil, exclusive: true, { [projections] transaction in
-                try Self.replay(into: projections, every: every, transaction, progress: progress)
-            }, completion: { continuation.resume(with: $0) })
+            write(
+                deadline: nil, exclusive: true,
+                { [projections] transaction in
+                    try Self.replay(into: projections, every: every, transaction, progress: progress)
+                }, completion: { continuation.resume(with: $0) })
         }
     }
 
-    private static func replay(into projections: [any Projection], every: Int, _ transaction: SQLiteUnitOfWork,
-                               progress: (_ processed: UInt64, _ total: UInt64) -> Void) throws -> UInt64 {
+    private static func replay(
+        into projections: [any Projection], every: Int, _ transaction: SQLiteUnitOfWork,
+        progress: (_ processed: UInt64, _ total: UInt64) -> Void
+    ) throws -> UInt64 {
         let db = transaction.db
         let total = try LogQueries.head(db)
         // The views' secondary indexes are built again after the replay: one sort each, instead

@@ -42,13 +42,15 @@ final class SQLiteUnitOfWork: UnitOfWork {
             let position = head + 1
             let version = expectedVersion + UInt64(offset) + 1
             do {
-                try db.run(insert, .integer(Int64(position)), .text(stream.rawValue), .integer(Int64(version)),
-                           .text(event.type), .blob(event.payload), .integer(now))
+                try db.run(
+                    insert, .integer(Int64(position)), .text(stream.rawValue), .integer(Int64(version)),
+                    .text(event.type), .blob(event.payload), .integer(now))
             } catch let error as SQLiteError where error.isConstraintViolation && expectedVersion == 0 {
                 throw StoreError.versionConflict(stream: stream, expected: 0, actual: try LogQueries.streamVersion(db, stream))
             }
-            let record = RecordedEvent(position: position, stream: stream, version: version, type: event.type,
-                                       payload: event.payload, recordedAt: now)
+            let record = RecordedEvent(
+                position: position, stream: stream, version: version, type: event.type,
+                payload: event.payload, recordedAt: now)
             for projection in projections { try projection.apply(record, in: db) }
             head = position
             recorded.append(record)
@@ -61,8 +63,9 @@ final class SQLiteUnitOfWork: UnitOfWork {
 
     func writeCheckpoints() throws {
         for projection in projections {
-            try db.run("INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
-                       .text(projection.name), .integer(Int64(head)))
+            try db.run(
+                "INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position",
+                .text(projection.name), .integer(Int64(head)))
         }
     }
 

@@ -1,4 +1,5 @@
 import HeraldStore
+
 /// The database schema, as numbered migrations. `PRAGMA user_version` records how many have run.
 enum Schema {
     static let migrations: [String] = [

@@ -39,8 +39,10 @@ final class Writer: @unchecked Sendable {
 
     static let maximumBatch = 1024
 
-    init(db: SQLiteConnection, projections: [any Projection], integrations: IntegrationsCache,
-         clock: @escaping @Sendable () -> Int64, logger: Logger) {
+    init(
+        db: SQLiteConnection, projections: [any Projection], integrations: IntegrationsCache,
+        clock: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
         self.db = db
         self.projections = projections
         self.integrations = integrations
@@ -95,7 +97,7 @@ final class Writer: @unchecked Sendable {
         let waiting = whenStopped
         whenStopped = []
         condition.unlock()
-        waiting.forEach { $0() }
+        for done in waiting { done() }
     }
 
     /// Lets in-memory projections catch up with what was just committed, before anyone is answered.

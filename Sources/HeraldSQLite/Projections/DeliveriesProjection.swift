@@ -23,7 +23,7 @@ struct DeliveriesProjection: Projection {
             return
         }
         guard let id = event.stream.deliveryID,
-              let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload)
+            let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload)
         else { return }
         guard let current = try DeliveriesView.delivery(id, in: db) else { return }
         let next = Delivery.evolve(current, change, recordedAt: event.recordedAt)
@@ -86,7 +86,8 @@ struct DeliveriesProjection: Projection {
     }
 
     func clear(in db: SQLiteConnection) throws {
-        try db.execute("""
+        try db.execute(
+            """
             DELETE FROM publications;
             DELETE FROM deliveries;
             DELETE FROM delivery_attempts;
@@ -132,9 +133,18 @@ enum DeliveriesView {
     static func list(_ filter: DeliveryFilter, limit: Int, in db: SQLiteConnection) throws -> [Delivery] {
         var conditions: [String] = []
         var values: [SQLiteValue] = []
-        if let id = filter.integrationID { conditions.append("integration_id = ?"); values.append(.text(id.rawValue)) }
-        if let status = filter.status { conditions.append("status = ?"); values.append(.text(status.rawValue)) }
-        if let type = filter.eventType { conditions.append("event_type = ?"); values.append(.text(type.rawValue)) }
+        if let id = filter.integrationID {
+            conditions.append("integration_id = ?")
+            values.append(.text(id.rawValue))
+        }
+        if let status = filter.status {
+            conditions.append("status = ?")
+            values.append(.text(status.rawValue))
+        }
+        if let type = filter.eventType {
+            conditions.append("event_type = ?")
+            values.append(.text(type.rawValue))
+        }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         values.append(.integer(Int64(clamping: limit)))
         return try db.rows("SELECT \(columns) FROM deliveries \(filter) ORDER BY id DESC LIMIT ?", values, row)
@@ -161,9 +171,10 @@ enum DeliveriesView {
             [.text(eventID)]
         ) { s in
             PublicationRecord(
-                event: PublishedEvent(eventID: s.string(0), projectID: s.string(1), projectName: s.string(2),
-                                      type: EventType(rawValue: s.string(3)) ?? .testCaseCreated, timestamp: s.string(4),
-                                      dataJSON: s.string(5)),
+                event: PublishedEvent(
+                    eventID: s.string(0), projectID: s.string(1), projectName: s.string(2),
+                    type: EventType(rawValue: s.string(3)) ?? .testCaseCreated, timestamp: s.string(4),
+                    dataJSON: s.string(5)),
                 deliveryIDs: s.string(6).split(separator: ",").map { DeliveryID(String($0)) })
         }
     }

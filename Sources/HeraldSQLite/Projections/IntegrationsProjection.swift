@@ -24,7 +24,8 @@ struct IntegrationsProjection: Projection {
             if let id = stream.integrationID {
                 ids.insert(id)
             } else if let delivery = stream.deliveryID, types.contains("DeliveryAttempted"),
-                      let id = try DeliveriesView.integrationID(of: delivery, in: db) {
+                let id = try DeliveriesView.integrationID(of: delivery, in: db)
+            {
                 ids.insert(id)
             }
         }
@@ -33,7 +34,7 @@ struct IntegrationsProjection: Projection {
 
     func apply(_ event: RecordedEvent, in db: SQLiteConnection) throws {
         guard let id = event.stream.integrationID,
-              let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
+            let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload)
         else { return }
         // An integration's first event makes it; there is nothing to read before it.
         let current = event.version == 1 ? nil : try IntegrationsView.integration(id, in: db)

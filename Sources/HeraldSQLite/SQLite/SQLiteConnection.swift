@@ -35,7 +35,7 @@ package final class SQLiteConnection: @unchecked Sendable {
     }
 
     deinit {
-        statements.values.forEach { $0.finalize() }
+        for statement in statements.values { statement.finalize() }
         sqlite3_close_v2(handle)
     }
 
@@ -142,12 +142,12 @@ package final class Statement {
                 // Straight from the string's own UTF-8, with no C-string copy.
                 // (A null pointer would bind NULL, not an empty text.)
                 status = text.withUTF8 { utf8 in
-                    utf8.baseAddress.map { sqlite3_bind_text(pointer, index, $0, Int32(utf8.count), SQLITE_TRANSIENT) }
-                        ?? sqlite3_bind_text(pointer, index, "", 0, SQLITE_TRANSIENT)
+                    utf8.baseAddress.map { sqlite3_bind_text(pointer, index, $0, Int32(utf8.count), sqliteTransient) }
+                        ?? sqlite3_bind_text(pointer, index, "", 0, sqliteTransient)
                 }
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes {
-                    sqlite3_bind_blob(pointer, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), SQLITE_TRANSIENT)
+                    sqlite3_bind_blob(pointer, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), sqliteTransient)
                 }
             case .null:
                 status = sqlite3_bind_null(pointer, index)
@@ -180,4 +180,4 @@ package final class Statement {
     }
 }
 
-private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

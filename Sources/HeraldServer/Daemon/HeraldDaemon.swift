@@ -9,8 +9,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import UnixSignals
 import Synchronization
+import UnixSignals
 
 /// Everything the daemon is told at start.
 public struct DaemonConfiguration: Sendable {
@@ -86,8 +86,9 @@ public struct HeraldDaemon: Sendable {
         appSettings.retryPolicy = configuration.retryPolicy
         appSettings.maximumEventBytes = configuration.maximumEventBytes
         let progress = Mutex<DeliveryReactor?>(nil)
-        let app = Application(store: store, settings: appSettings, hosts: HostResolver(threadPool: threadPool), sender: sender,
-                              logger: logger, deliveryProgress: { progress.withLock { $0?.progress } })
+        let app = Application(
+            store: store, settings: appSettings, hosts: HostResolver(threadPool: threadPool), sender: sender,
+            logger: logger, deliveryProgress: { progress.withLock { $0?.progress } })
         var reactorSettings = DeliveryReactor.Settings()
         reactorSettings.maximumConcurrentAttempts = configuration.maximumConcurrentDeliveries
         reactorSettings.pacing = configuration.pacing
@@ -102,10 +103,12 @@ public struct HeraldDaemon: Sendable {
         listenerSettings.peerPolicy = configuration.peerPolicy
         listenerSettings.gracePeriod = configuration.shutdownGracePeriod
         let address = configuration.listenAddress
-        let service = HeraldService(app: app, tracker: tracker, socketPath: address.path, logger: logger,
-                                    maximumFrameSize: configuration.maximumFrameSize)
-        let listener = RPCListener(address: address, settings: listenerSettings, handler: service, tracker: tracker,
-                                   group: group, logger: logger, onListening: onListening)
+        let service = HeraldService(
+            app: app, tracker: tracker, socketPath: address.path, logger: logger,
+            maximumFrameSize: configuration.maximumFrameSize)
+        let listener = RPCListener(
+            address: address, settings: listenerSettings, handler: service, tracker: tracker,
+            group: group, logger: logger, onListening: onListening)
         logger.info("log open", metadata: ["store": "\(store.location)", "head": "\(store.knownHead)", "version": "\(HeraldVersion.current)"])
         self.app = app
         services = [resources, StoreService(store: store, logger: logger), reactor, listener]
@@ -113,13 +116,14 @@ public struct HeraldDaemon: Sendable {
 
     /// The group that runs the services; `signals` start its graceful shutdown.
     public func serviceGroup(signals: [UnixSignal], logger: Logger) -> ServiceGroup {
-        ServiceGroup(configuration: .init(
-            // A service that ends, or fails, stops the rest in order too.
-            services: services.map {
-                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
-            },
-            gracefulShutdownSignals: signals,
-            logger: logger))
+        ServiceGroup(
+            configuration: .init(
+                // A service that ends, or fails, stops the rest in order too.
+                services: services.map {
+                    .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+                },
+                gracefulShutdownSignals: signals,
+                logger: logger))
     }
 }
 

@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Who may call the daemon: by default only its own uid.

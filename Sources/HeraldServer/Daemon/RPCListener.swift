@@ -44,8 +44,10 @@ public final class RPCListener: Service {
     let logger: Logger
     let onListening: @Sendable () -> Void
 
-    public init(address: ListenAddress, settings: Settings, handler: any CallHandler, tracker: CallTracker,
-                group: any EventLoopGroup, logger: Logger, onListening: @escaping @Sendable () -> Void = {}) {
+    public init(
+        address: ListenAddress, settings: Settings, handler: any CallHandler, tracker: CallTracker,
+        group: any EventLoopGroup, logger: Logger, onListening: @escaping @Sendable () -> Void = {}
+    ) {
         self.address = address
         self.settings = settings
         self.handler = handler
@@ -79,8 +81,11 @@ public final class RPCListener: Service {
         let (settings, handler, tracker, logger) = (self.settings, self.handler, self.tracker, self.logger)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.writeBufferWaterMark, value: .init(
-                low: settings.connectionWriteBound / 2, high: settings.connectionWriteBound))
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: .init(
+                    low: settings.connectionWriteBound / 2, high: settings.connectionWriteBound)
+            )
             .childChannelInitializer { channel in
                 settings.peerPolicy.refusal(for: channel).flatMapThrowing { refusal in
                     if let refusal { logger.notice("refusing peer", metadata: ["reason": "\(refusal)"]) }

@@ -23,7 +23,7 @@ public final class CallTracker: Sendable {
             defer { state.whenIdle = [] }
             return state.whenIdle
         }
-        idle.forEach { $0.resume() }
+        for waiter in idle { waiter.resume() }
     }
 
     public var openCalls: Int { state.withLock { $0.open } }
@@ -35,7 +35,7 @@ public final class CallTracker: Sendable {
             state.draining = true
             return Array(state.streams.values)
         }
-        streams.forEach { $0() }
+        for end in streams { end() }
     }
 
     /// Returns once no call is open (at once, if none is).

@@ -59,7 +59,8 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// reads its replies, or than it is served, stops being read from.
     private func handlePending(context: ChannelHandlerContext) {
         while context.channel.isActive, context.channel.isWritable, handledThisTurn < Self.framesPerTurn,
-              let frame = pending.popFirst() {
+            let frame = pending.popFirst()
+        {
             handleFrame(frame, context: context)
             handledThisTurn += 1
         }
@@ -111,18 +112,24 @@ final class RPCServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         guard openCalls.count < maximumOpenCalls else {
-            reply(context, .failure(callID: request.callID, RPCError(
-                .resourceExhausted, "more than \(maximumOpenCalls) calls open on one connection")))
+            reply(
+                context,
+                .failure(
+                    callID: request.callID,
+                    RPCError(
+                        .resourceExhausted, "more than \(maximumOpenCalls) calls open on one connection")))
             return
         }
         guard !tracker.isDraining else {
             reply(context, .failure(callID: request.callID, RPCError(.unavailable, "heraldd is shutting down")))
             return
         }
-        let deadline = request.timeoutMilliseconds > 0
+        let deadline =
+            request.timeoutMilliseconds > 0
             ? NIODeadline.now() + .milliseconds(Int64(clamping: request.timeoutMilliseconds)) : nil
-        let call = ServerCall(id: request.callID, method: request.method, message: request.message,
-                              deadline: deadline, channel: context.channel, turns: turns!)
+        let call = ServerCall(
+            id: request.callID, method: request.method, message: request.message,
+            deadline: deadline, channel: context.channel, turns: turns!)
         openCalls[call.id] = call
         tracker.opened()
         call.onFinish = { [weak self, tracker] in

@@ -102,6 +102,6 @@ public final class ServerCall: @unchecked Sendable {
         cancelHandlers = []
         onFinish?()
         onFinish = nil
-        handlers.forEach { $0() }
+        for handler in handlers { handler() }
     }
 }

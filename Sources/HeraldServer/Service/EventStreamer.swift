@@ -27,9 +27,10 @@ struct EventStreamer: Sendable {
                 let page = try await call.inTurn {
                     let page = try await follower.read(limit: min(pageSize, remaining))
                     for event in page?.events ?? [] {
-                        call.stream(V1.LogEvent(
-                            position: event.position, stream: event.stream.rawValue, version: event.version, type: event.type,
-                            payload: event.payload, recordedAtUnixMs: event.recordedAt))
+                        call.stream(
+                            V1.LogEvent(
+                                position: event.position, stream: event.stream.rawValue, version: event.version, type: event.type,
+                                payload: event.payload, recordedAtUnixMs: event.recordedAt))
                     }
                     return page
                 }

@@ -16,8 +16,10 @@ public final class HeraldService: CallHandler {
     /// Told to clients in GetStatus, so that one can refuse an input too large before sending it.
     let maximumFrameSize: Int
 
-    public init(app: Application, tracker: CallTracker, socketPath: String, logger: Logger,
-                maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize) {
+    public init(
+        app: Application, tracker: CallTracker, socketPath: String, logger: Logger,
+        maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize
+    ) {
         self.app = app
         self.tracker = tracker
         self.socketPath = socketPath
@@ -31,13 +33,16 @@ public final class HeraldService: CallHandler {
         switch call.method {
         case Method.connectIntegration:
             command(call, V1.ConnectIntegrationRequest.self) { request, done in
-                integrations.connect(.init(projectID: request.projectId, platform: request.platform, name: request.name,
-                                           url: request.url, events: request.events), deadline: deadline, done)
+                integrations.connect(
+                    .init(
+                        projectID: request.projectId, platform: request.platform, name: request.name,
+                        url: request.url, events: request.events), deadline: deadline, done)
             }
         case Method.editIntegration:
             command(call, V1.EditIntegrationRequest.self) { request, done in
-                integrations.edit(IntegrationID(request.integrationId), .init(name: request.name, url: request.url, events: request.events),
-                                  deadline: deadline, done)
+                integrations.edit(
+                    IntegrationID(request.integrationId), .init(name: request.name, url: request.url, events: request.events),
+                    deadline: deadline, done)
             }
         case Method.resetIntegration:
             command(call, V1.IntegrationRef.self) { request, done in
@@ -79,15 +84,17 @@ public final class HeraldService: CallHandler {
             }
         case Method.publishEvent:
             guard let request = decode(call, V1.PublishEventRequest.self) else { return }
-            let publish = DeliveryService.Publish(eventID: request.eventId, projectID: request.projectId, projectName: request.projectName,
-                                                  eventType: request.eventType, timestamp: request.timestamp, dataJSON: request.dataJson)
+            let publish = DeliveryService.Publish(
+                eventID: request.eventId, projectID: request.projectId, projectName: request.projectName,
+                eventType: request.eventType, timestamp: request.timestamp, dataJSON: request.dataJson)
             app.deliveries.publish(publish, deadline: deadline) { [self] result in
                 switch result {
                 case .success(let published):
                     call.reply {
-                        V1.PublishEventResponse(eventId: published.publication.event.eventID,
-                                                deliveries: published.deliveries.map { V1.Delivery($0) },
-                                                duplicate: published.duplicate)
+                        V1.PublishEventResponse(
+                            eventId: published.publication.event.eventID,
+                            deliveries: published.deliveries.map { V1.Delivery($0) },
+                            duplicate: published.duplicate)
                     }
                 case .failure(let error):
                     call.fail(rpcError(error))
@@ -116,9 +123,11 @@ public final class HeraldService: CallHandler {
             }
         case Method.watchDeliveries:
             guard let request = decode(call, V1.WatchDeliveriesRequest.self) else { return }
-            DeliveryWatcher(deliveries: app.deliveries, call: call,
-                            integrationID: request.integrationId.isEmpty ? nil : IntegrationID(request.integrationId),
-                            tracker: tracker).start()
+            DeliveryWatcher(
+                deliveries: app.deliveries, call: call,
+                integrationID: request.integrationId.isEmpty ? nil : IntegrationID(request.integrationId),
+                tracker: tracker
+            ).start()
         case Method.readEvents:
             guard let request = decode(call, V1.ReadEventsRequest.self) else { return }
             EventStreamer(log: app.log, call: call, request: request, tracker: tracker).start()
@@ -205,14 +214,15 @@ public final class HeraldService: CallHandler {
         case let error as RPCError:
             return error
         case let error as DomainError:
-            let code: StatusCode = switch error.kind {
-            case .invalidArgument: .invalidArgument
-            case .notFound: .notFound
-            case .alreadyExists: .alreadyExists
-            case .failedPrecondition: .failedPrecondition
-            case .unavailable: .unavailable
-            case .internalError: .internalError
-            }
+            let code: StatusCode =
+                switch error.kind {
+                case .invalidArgument: .invalidArgument
+                case .notFound: .notFound
+                case .alreadyExists: .alreadyExists
+                case .failedPrecondition: .failedPrecondition
+                case .unavailable: .unavailable
+                case .internalError: .internalError
+                }
             return RPCError(code, error.message)
         case let error as StoreError:
             switch error.code {

@@ -14,8 +14,9 @@ extension V1.Delivery {
 
 extension V1.DeliveryAttempt {
     init(_ attempt: DeliveryEvent.Attempt) {
-        self.init(number: attempt.number, startedAtUnixMs: attempt.startedAt, durationMs: attempt.durationMilliseconds,
-                  httpStatus: attempt.httpStatus, error: attempt.error, responseSnippet: attempt.responseSnippet,
-                  location: attempt.location, outcome: attempt.outcome.rawValue)
+        self.init(
+            number: attempt.number, startedAtUnixMs: attempt.startedAt, durationMs: attempt.durationMilliseconds,
+            httpStatus: attempt.httpStatus, error: attempt.error, responseSnippet: attempt.responseSnippet,
+            location: attempt.location, outcome: attempt.outcome.rawValue)
     }
 }

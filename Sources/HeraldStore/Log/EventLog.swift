@@ -72,8 +72,11 @@ public protocol EventLog: AnyObject, Sendable {
 }
 
 extension EventLog {
-    public func write<T: Sendable>(deadline: ContinuousClock.Instant? = nil,
-                                   _ body: @escaping @Sendable (any UnitOfWork) throws -> T) async throws -> T {
+    @discardableResult
+    public func write<T: Sendable>(
+        deadline: ContinuousClock.Instant? = nil,
+        _ body: @escaping @Sendable (any UnitOfWork) throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             write(deadline: deadline, body) { continuation.resume(with: $0) }
         }

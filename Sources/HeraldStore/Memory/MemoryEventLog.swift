@@ -127,9 +127,10 @@ private final class MemoryUnitOfWork: UnitOfWork {
         }
         var recorded: [RecordedEvent] = []
         for (offset, event) in events.enumerated() {
-            let record = RecordedEvent(position: LogPosition(views.events.count + 1), stream: stream,
-                                       version: expectedVersion + UInt64(offset) + 1, type: event.type,
-                                       payload: event.payload, recordedAt: now)
+            let record = RecordedEvent(
+                position: LogPosition(views.events.count + 1), stream: stream,
+                version: expectedVersion + UInt64(offset) + 1, type: event.type,
+                payload: event.payload, recordedAt: now)
             views.events.append(record)
             views.streamVersions[stream] = record.version
             try views.apply(record)
@@ -169,15 +170,15 @@ struct MemoryViews: ViewReader {
         }
         if let id = event.stream.integrationID {
             guard let change = try StoredEvent.decodeIntegration(type: event.type, payload: event.payload),
-                  let next = Integration.evolve(integrationsByID[id], change, recordedAt: event.recordedAt)
+                let next = Integration.evolve(integrationsByID[id], change, recordedAt: event.recordedAt)
             else { return }
             integrationsByID[id] = next
             integrationChanges[id] = Int(event.position)
             return
         }
         guard let id = event.stream.deliveryID,
-              let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload),
-              let current = deliveriesByID[id]
+            let change = try StoredEvent.decodeDelivery(type: event.type, payload: event.payload),
+            let current = deliveriesByID[id]
         else { return }
         deliveriesByID[id] = Delivery.evolve(current, change, recordedAt: event.recordedAt)
         guard case .attempted(let attempt) = change else { return }

@@ -46,11 +46,12 @@ public enum StoredEvent {
                 guard let platform = Platform(rawValue: ProtobufC.string(m.platform)) else {
                     throw WireDecodingError("stored event has unknown platform")
                 }
-                return .connected(.init(
-                    id: IntegrationID(ProtobufC.string(m.integration_id)), projectID: ProtobufC.string(m.project_id),
-                    platform: platform, name: ProtobufC.string(m.name), url: ProtobufC.string(m.url),
-                    events: eventTypes(ProtobufC.strings(m.n_events, m.events)),
-                    signingSecret: ProtobufC.string(m.signing_secret)))
+                return .connected(
+                    .init(
+                        id: IntegrationID(ProtobufC.string(m.integration_id)), projectID: ProtobufC.string(m.project_id),
+                        platform: platform, name: ProtobufC.string(m.name), url: ProtobufC.string(m.url),
+                        events: eventTypes(ProtobufC.strings(m.n_events, m.events)),
+                        signingSecret: ProtobufC.string(m.signing_secret)))
             }
         case "IntegrationSecretRotated":
             return try ProtobufC.unpack(payload, type, herald__events__v1__integration_secret_rotated__unpack) { m in
@@ -61,8 +62,9 @@ public enum StoredEvent {
                 let name = ProtobufC.string(m.name)
                 let url = ProtobufC.string(m.url)
                 let events = eventTypes(ProtobufC.strings(m.n_events, m.events))
-                return .edited(.init(
-                    name: name.isEmpty ? nil : name, url: url.isEmpty ? nil : url, events: events.isEmpty ? nil : events))
+                return .edited(
+                    .init(
+                        name: name.isEmpty ? nil : name, url: url.isEmpty ? nil : url, events: events.isEmpty ? nil : events))
             }
         case "IntegrationReset":
             return .reset
@@ -88,12 +90,13 @@ public enum StoredEvent {
         m.pointee.event_type = arena.string(e.type.rawValue)
         m.pointee.timestamp = arena.string(e.timestamp)
         m.pointee.data_json = arena.string(e.dataJSON)
-        (m.pointee.n_deliveries, m.pointee.deliveries) = arena.messages(publication.targets.map { target in
-            let t = arena.message(herald__events__v1__fanned_out_delivery__init)
-            t.pointee.delivery_id = arena.string(target.deliveryID.rawValue)
-            t.pointee.integration_id = arena.string(target.integrationID.rawValue)
-            return t
-        })
+        (m.pointee.n_deliveries, m.pointee.deliveries) = arena.messages(
+            publication.targets.map { target in
+                let t = arena.message(herald__events__v1__fanned_out_delivery__init)
+                t.pointee.delivery_id = arena.string(target.deliveryID.rawValue)
+                t.pointee.integration_id = arena.string(target.integrationID.rawValue)
+                return t
+            })
         return (Publication.typeName, ProtobufC.pack(m))
     }
 
@@ -109,8 +112,9 @@ public enum StoredEvent {
                     projectName: ProtobufC.string(m.project_name), type: eventType, timestamp: ProtobufC.string(m.timestamp),
                     dataJSON: ProtobufC.string(m.data_json)),
                 targets: try ProtobufC.messages(m.n_deliveries, m.deliveries) { t in
-                    Publication.Target(deliveryID: DeliveryID(ProtobufC.string(t.delivery_id)),
-                                       integrationID: IntegrationID(ProtobufC.string(t.integration_id)))
+                    Publication.Target(
+                        deliveryID: DeliveryID(ProtobufC.string(t.delivery_id)),
+                        integrationID: IntegrationID(ProtobufC.string(t.integration_id)))
                 })
         }
     }
@@ -147,12 +151,13 @@ public enum StoredEvent {
         switch type {
         case "DeliveryAttempted":
             return try ProtobufC.unpack(payload, type, herald__events__v1__delivery_attempted__unpack) { m in
-                .attempted(.init(
-                    number: m.number, startedAt: m.started_at_unix_ms, durationMilliseconds: m.duration_ms,
-                    httpStatus: m.http_status, error: ProtobufC.string(m.error),
-                    responseSnippet: ProtobufC.string(m.response_snippet), location: ProtobufC.string(m.location),
-                    outcome: DeliveryEvent.Attempt.Outcome(rawValue: ProtobufC.string(m.outcome)) ?? .failed,
-                    nextAttemptAt: m.next_attempt_at_unix_ms))
+                .attempted(
+                    .init(
+                        number: m.number, startedAt: m.started_at_unix_ms, durationMilliseconds: m.duration_ms,
+                        httpStatus: m.http_status, error: ProtobufC.string(m.error),
+                        responseSnippet: ProtobufC.string(m.response_snippet), location: ProtobufC.string(m.location),
+                        outcome: DeliveryEvent.Attempt.Outcome(rawValue: ProtobufC.string(m.outcome)) ?? .failed,
+                        nextAttemptAt: m.next_attempt_at_unix_ms))
             }
         case "DeliveryCancelled":
             return try ProtobufC.unpack(payload, type, herald__events__v1__delivery_cancelled__unpack) { m in

@@ -20,9 +20,10 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "PublishEventRequest", herald__v1__publish_event_request__unpack) { m in
-                Self(eventId: ProtobufC.string(m.event_id), projectId: ProtobufC.string(m.project_id),
-                     projectName: ProtobufC.string(m.project_name), eventType: ProtobufC.string(m.event_type),
-                     timestamp: ProtobufC.string(m.timestamp), dataJson: ProtobufC.string(m.data_json))
+                Self(
+                    eventId: ProtobufC.string(m.event_id), projectId: ProtobufC.string(m.project_id),
+                    projectName: ProtobufC.string(m.project_name), eventType: ProtobufC.string(m.event_type),
+                    timestamp: ProtobufC.string(m.timestamp), dataJson: ProtobufC.string(m.data_json))
             }
         }
 
@@ -52,9 +53,10 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "PublishEventResponse", herald__v1__publish_event_response__unpack) { m in
-                Self(eventId: ProtobufC.string(m.event_id),
-                     deliveries: try ProtobufC.messages(m.n_deliveries, m.deliveries) { try Delivery($0) },
-                     duplicate: m.duplicate != 0)
+                Self(
+                    eventId: ProtobufC.string(m.event_id),
+                    deliveries: try ProtobufC.messages(m.n_deliveries, m.deliveries) { try Delivery($0) },
+                    duplicate: m.duplicate != 0)
             }
         }
 
@@ -78,8 +80,10 @@ extension V1 {
         public var location = ""
         public var outcome = ""
 
-        public init(number: UInt32, startedAtUnixMs: Int64, durationMs: UInt32, httpStatus: UInt32, error: String,
-                    responseSnippet: String, location: String, outcome: String) {
+        public init(
+            number: UInt32, startedAtUnixMs: Int64, durationMs: UInt32, httpStatus: UInt32, error: String,
+            responseSnippet: String, location: String, outcome: String
+        ) {
             self.number = number
             self.startedAtUnixMs = startedAtUnixMs
             self.durationMs = durationMs
@@ -91,10 +95,11 @@ extension V1 {
         }
 
         init(_ m: Herald__V1__DeliveryAttempt) {
-            self.init(number: m.number, startedAtUnixMs: m.started_at_unix_ms, durationMs: m.duration_ms,
-                      httpStatus: m.http_status, error: ProtobufC.string(m.error),
-                      responseSnippet: ProtobufC.string(m.response_snippet), location: ProtobufC.string(m.location),
-                      outcome: ProtobufC.string(m.outcome))
+            self.init(
+                number: m.number, startedAtUnixMs: m.started_at_unix_ms, durationMs: m.duration_ms,
+                httpStatus: m.http_status, error: ProtobufC.string(m.error),
+                responseSnippet: ProtobufC.string(m.response_snippet), location: ProtobufC.string(m.location),
+                outcome: ProtobufC.string(m.outcome))
         }
 
         func build(_ arena: CArena) -> UnsafeMutablePointer<Herald__V1__DeliveryAttempt> {
@@ -126,10 +131,12 @@ extension V1 {
         public var lastError = ""
         public var attempts: [DeliveryAttempt] = []
 
-        public init(id: String = "", eventId: String = "", integrationId: String = "", projectId: String = "",
-                    eventType: String = "", status: String = "", attemptCount: UInt32 = 0, nextAttemptAtUnixMs: Int64 = 0,
-                    createdAtUnixMs: Int64 = 0, updatedAtUnixMs: Int64 = 0, lastHttpStatus: UInt32 = 0, lastError: String = "",
-                    attempts: [DeliveryAttempt] = []) {
+        public init(
+            id: String = "", eventId: String = "", integrationId: String = "", projectId: String = "",
+            eventType: String = "", status: String = "", attemptCount: UInt32 = 0, nextAttemptAtUnixMs: Int64 = 0,
+            createdAtUnixMs: Int64 = 0, updatedAtUnixMs: Int64 = 0, lastHttpStatus: UInt32 = 0, lastError: String = "",
+            attempts: [DeliveryAttempt] = []
+        ) {
             self.id = id
             self.eventId = eventId
             self.integrationId = integrationId
@@ -146,13 +153,14 @@ extension V1 {
         }
 
         init(_ m: Herald__V1__Delivery) throws {
-            self.init(id: ProtobufC.string(m.id), eventId: ProtobufC.string(m.event_id),
-                      integrationId: ProtobufC.string(m.integration_id), projectId: ProtobufC.string(m.project_id),
-                      eventType: ProtobufC.string(m.event_type), status: ProtobufC.string(m.status),
-                      attemptCount: m.attempt_count, nextAttemptAtUnixMs: m.next_attempt_at_unix_ms,
-                      createdAtUnixMs: m.created_at_unix_ms, updatedAtUnixMs: m.updated_at_unix_ms,
-                      lastHttpStatus: m.last_http_status, lastError: ProtobufC.string(m.last_error),
-                      attempts: try ProtobufC.messages(m.n_attempts, m.attempts) { DeliveryAttempt($0) })
+            self.init(
+                id: ProtobufC.string(m.id), eventId: ProtobufC.string(m.event_id),
+                integrationId: ProtobufC.string(m.integration_id), projectId: ProtobufC.string(m.project_id),
+                eventType: ProtobufC.string(m.event_type), status: ProtobufC.string(m.status),
+                attemptCount: m.attempt_count, nextAttemptAtUnixMs: m.next_attempt_at_unix_ms,
+                createdAtUnixMs: m.created_at_unix_ms, updatedAtUnixMs: m.updated_at_unix_ms,
+                lastHttpStatus: m.last_http_status, lastError: ProtobufC.string(m.last_error),
+                attempts: try ProtobufC.messages(m.n_attempts, m.attempts) { DeliveryAttempt($0) })
         }
 
         func build(_ arena: CArena) -> UnsafeMutablePointer<Herald__V1__Delivery> {
@@ -189,8 +197,9 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "ListDeliveriesRequest", herald__v1__list_deliveries_request__unpack) { m in
-                Self(integrationId: ProtobufC.string(m.integration_id), status: ProtobufC.string(m.status),
-                     eventType: ProtobufC.string(m.event_type), limit: m.limit)
+                Self(
+                    integrationId: ProtobufC.string(m.integration_id), status: ProtobufC.string(m.status),
+                    eventType: ProtobufC.string(m.event_type), limit: m.limit)
             }
         }
 
@@ -283,8 +292,9 @@ extension V1 {
 
     public struct TestIntegrationResponse: WireMessage, Equatable, Codable {
         public var delivered = false
-        public var attempt = DeliveryAttempt(number: 0, startedAtUnixMs: 0, durationMs: 0, httpStatus: 0, error: "",
-                                             responseSnippet: "", location: "", outcome: "")
+        public var attempt = DeliveryAttempt(
+            number: 0, startedAtUnixMs: 0, durationMs: 0, httpStatus: 0, error: "",
+            responseSnippet: "", location: "", outcome: "")
 
         public init(delivered: Bool, attempt: DeliveryAttempt) {
             self.delivered = delivered
@@ -293,10 +303,12 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "TestIntegrationResponse", herald__v1__test_integration_response__unpack) { m in
-                Self(delivered: m.delivered != 0,
-                     attempt: m.attempt.map { DeliveryAttempt($0.pointee) }
-                        ?? DeliveryAttempt(number: 0, startedAtUnixMs: 0, durationMs: 0, httpStatus: 0, error: "",
-                                           responseSnippet: "", location: "", outcome: ""))
+                Self(
+                    delivered: m.delivered != 0,
+                    attempt: m.attempt.map { DeliveryAttempt($0.pointee) }
+                        ?? DeliveryAttempt(
+                            number: 0, startedAtUnixMs: 0, durationMs: 0, httpStatus: 0, error: "",
+                            responseSnippet: "", location: "", outcome: ""))
             }
         }
 

@@ -47,9 +47,10 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "LogEvent", herald__v1__log_event__unpack) { m in
-                Self(position: m.position, stream: ProtobufC.string(m.stream), version: m.version,
-                     type: ProtobufC.string(m.type), payload: ProtobufC.bytes(m.payload),
-                     recordedAtUnixMs: m.recorded_at_unix_ms)
+                Self(
+                    position: m.position, stream: ProtobufC.string(m.stream), version: m.version,
+                    type: ProtobufC.string(m.type), payload: ProtobufC.bytes(m.payload),
+                    recordedAtUnixMs: m.recorded_at_unix_ms)
             }
         }
 
@@ -101,9 +102,11 @@ extension V1 {
         public var maxFrameBytes: UInt32 = 0
         public var maxEventBytes: UInt32 = 0
 
-        public init(headPosition: UInt64, projections: [ProjectionStatus], socketPath: String, databasePath: String,
-                    version: String, startedAtUnixMs: Int64, reactorPosition: UInt64 = 0, deliveriesQueued: UInt64 = 0,
-                    deliveriesInFlight: UInt64 = 0, maxFrameBytes: UInt32 = 0, maxEventBytes: UInt32 = 0) {
+        public init(
+            headPosition: UInt64, projections: [ProjectionStatus], socketPath: String, databasePath: String,
+            version: String, startedAtUnixMs: Int64, reactorPosition: UInt64 = 0, deliveriesQueued: UInt64 = 0,
+            deliveriesInFlight: UInt64 = 0, maxFrameBytes: UInt32 = 0, maxEventBytes: UInt32 = 0
+        ) {
             self.maxFrameBytes = maxFrameBytes
             self.maxEventBytes = maxEventBytes
             self.headPosition = headPosition
@@ -119,15 +122,16 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "StatusResponse", herald__v1__status_response__unpack) { m in
-                Self(headPosition: m.head_position,
-                     projections: try ProtobufC.messages(m.n_projections, m.projections) {
-                         ProjectionStatus(name: ProtobufC.string($0.name), checkpoint: $0.checkpoint, lag: $0.lag)
-                     },
-                     socketPath: ProtobufC.string(m.socket_path), databasePath: ProtobufC.string(m.database_path),
-                     version: ProtobufC.string(m.version), startedAtUnixMs: m.started_at_unix_ms,
-                     reactorPosition: m.reactor_position, deliveriesQueued: m.deliveries_queued,
-                     deliveriesInFlight: m.deliveries_in_flight, maxFrameBytes: m.max_frame_bytes,
-                     maxEventBytes: m.max_event_bytes)
+                Self(
+                    headPosition: m.head_position,
+                    projections: try ProtobufC.messages(m.n_projections, m.projections) {
+                        ProjectionStatus(name: ProtobufC.string($0.name), checkpoint: $0.checkpoint, lag: $0.lag)
+                    },
+                    socketPath: ProtobufC.string(m.socket_path), databasePath: ProtobufC.string(m.database_path),
+                    version: ProtobufC.string(m.version), startedAtUnixMs: m.started_at_unix_ms,
+                    reactorPosition: m.reactor_position, deliveriesQueued: m.deliveries_queued,
+                    deliveriesInFlight: m.deliveries_in_flight, maxFrameBytes: m.max_frame_bytes,
+                    maxEventBytes: m.max_event_bytes)
             }
         }
 
@@ -135,13 +139,14 @@ extension V1 {
             let arena = CArena()
             let m = arena.message(herald__v1__status_response__init)
             m.pointee.head_position = headPosition
-            (m.pointee.n_projections, m.pointee.projections) = arena.messages(projections.map { projection in
-                let p = arena.message(herald__v1__projection_status__init)
-                p.pointee.name = arena.string(projection.name)
-                p.pointee.checkpoint = projection.checkpoint
-                p.pointee.lag = projection.lag
-                return p
-            })
+            (m.pointee.n_projections, m.pointee.projections) = arena.messages(
+                projections.map { projection in
+                    let p = arena.message(herald__v1__projection_status__init)
+                    p.pointee.name = arena.string(projection.name)
+                    p.pointee.checkpoint = projection.checkpoint
+                    p.pointee.lag = projection.lag
+                    return p
+                })
             m.pointee.socket_path = arena.string(socketPath)
             m.pointee.database_path = arena.string(databasePath)
             m.pointee.version = arena.string(version)

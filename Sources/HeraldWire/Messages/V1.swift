@@ -21,10 +21,12 @@ extension V1 {
         public var lastError = ""
         public var consecutiveFailures: UInt32 = 0
 
-        public init(id: String = "", projectId: String = "", platform: String = "", name: String = "", maskedUrl: String = "",
-                    events: [String] = [], status: String = "", createdAtUnixMs: Int64 = 0, updatedAtUnixMs: Int64 = 0,
-                    version: UInt64 = 0, lastAttemptAtUnixMs: Int64 = 0, lastHttpStatus: UInt32 = 0, lastError: String = "",
-                    consecutiveFailures: UInt32 = 0) {
+        public init(
+            id: String = "", projectId: String = "", platform: String = "", name: String = "", maskedUrl: String = "",
+            events: [String] = [], status: String = "", createdAtUnixMs: Int64 = 0, updatedAtUnixMs: Int64 = 0,
+            version: UInt64 = 0, lastAttemptAtUnixMs: Int64 = 0, lastHttpStatus: UInt32 = 0, lastError: String = "",
+            consecutiveFailures: UInt32 = 0
+        ) {
             self.id = id
             self.projectId = projectId
             self.platform = platform
@@ -89,9 +91,10 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "ConnectIntegrationRequest", herald__v1__connect_integration_request__unpack) { m in
-                Self(projectId: ProtobufC.string(m.project_id), platform: ProtobufC.string(m.platform),
-                     name: ProtobufC.string(m.name), url: ProtobufC.string(m.url),
-                     events: ProtobufC.strings(m.n_events, m.events))
+                Self(
+                    projectId: ProtobufC.string(m.project_id), platform: ProtobufC.string(m.platform),
+                    name: ProtobufC.string(m.name), url: ProtobufC.string(m.url),
+                    events: ProtobufC.strings(m.n_events, m.events))
             }
         }
 
@@ -123,10 +126,11 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "EditIntegrationRequest", herald__v1__edit_integration_request__unpack) { m in
-                Self(integrationId: ProtobufC.string(m.integration_id),
-                     name: m.name.map { ProtobufC.string($0.pointee.value) },
-                     url: m.url.map { ProtobufC.string($0.pointee.value) },
-                     events: m.events.map { ProtobufC.strings($0.pointee.n_values, $0.pointee.values) })
+                Self(
+                    integrationId: ProtobufC.string(m.integration_id),
+                    name: m.name.map { ProtobufC.string($0.pointee.value) },
+                    url: m.url.map { ProtobufC.string($0.pointee.value) },
+                    events: m.events.map { ProtobufC.strings($0.pointee.n_values, $0.pointee.values) })
             }
         }
 
@@ -203,8 +207,9 @@ extension V1 {
 
         public init(wireBytes: [UInt8]) throws {
             self = try ProtobufC.unpack(wireBytes, "IntegrationResponse", herald__v1__integration_response__unpack) { m in
-                Self(integration: m.integration.map { Integration($0.pointee) } ?? Integration(),
-                     webhookUrl: ProtobufC.string(m.webhook_url), signingSecret: ProtobufC.string(m.signing_secret))
+                Self(
+                    integration: m.integration.map { Integration($0.pointee) } ?? Integration(),
+                    webhookUrl: ProtobufC.string(m.webhook_url), signingSecret: ProtobufC.string(m.signing_secret))
             }
         }
 

@@ -1,9 +1,9 @@
 import HeraldProtoC
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why bytes could not be read as a message.
@@ -18,7 +18,7 @@ public struct WireDecodingError: Error, Sendable, CustomStringConvertible {
 final class CArena {
     private var allocations: [UnsafeMutableRawPointer] = []
 
-    deinit { allocations.forEach { free($0) } }
+    deinit { for allocation in allocations { free(allocation) } }
 
     private func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
         let pointer = malloc(max(bytes, 1))!

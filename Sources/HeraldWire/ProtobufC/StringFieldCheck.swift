@@ -1,9 +1,9 @@
 import HeraldProtoC
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// protobuf-c hands every string field over as a C string, so a string with a NUL byte would
@@ -29,7 +29,8 @@ enum StringFieldCheck {
                 // A presence wrapper's one field (`StringValue.value`) is named by the field that holds it.
                 let name = isWrapper ? path : path.isEmpty ? String(cString: field.name) : "\(path).\(String(cString: field.name))"
                 if field.type == PROTOBUF_C_TYPE_STRING, let start = payload.baseAddress,
-                   memchr(start, 0, payload.count) != nil {
+                    memchr(start, 0, payload.count) != nil
+                {
                     throw WireDecodingError("\(name) must not contain a NUL byte")
                 }
                 if field.type == PROTOBUF_C_TYPE_MESSAGE, let nested = field.descriptor {

@@ -9,10 +9,12 @@ struct Deliveries: AsyncParsableCommand {
 
 enum DeliveryPrinter {
     static func row(_ d: V1.Delivery) -> [String] {
-        [d.id, d.integrationId, d.eventType, d.status, String(d.attemptCount),
-         d.lastHttpStatus == 0 ? "-" : String(d.lastHttpStatus),
-         d.status == "failed" || d.status == "pending" ? Output.time(d.nextAttemptAtUnixMs) : "-",
-         Output.time(d.createdAtUnixMs)]
+        [
+            d.id, d.integrationId, d.eventType, d.status, String(d.attemptCount),
+            d.lastHttpStatus == 0 ? "-" : String(d.lastHttpStatus),
+            d.status == "failed" || d.status == "pending" ? Output.time(d.nextAttemptAtUnixMs) : "-",
+            Output.time(d.createdAtUnixMs),
+        ]
     }
 
     static let header = ["ID", "INTEGRATION", "EVENT", "STATUS", "ATTEMPTS", "HTTP", "NEXT", "CREATED"]
@@ -27,12 +29,17 @@ enum DeliveryPrinter {
         for (label, value) in lines { Swift.print("\(label.padding(toLength: 12, withPad: " ", startingAt: 0))  \(value)") }
         guard !d.attempts.isEmpty else { return }
         Swift.print("")
-        Swift.print(Output.table(["#", "STARTED", "HTTP", "MS", "OUTCOME", "ERROR", "RESPONSE"], d.attempts.map { a in
-            [String(a.number), Output.time(a.startedAtUnixMs), a.httpStatus == 0 ? "-" : String(a.httpStatus),
-             String(a.durationMs), a.outcome,
-             a.location.isEmpty ? a.error : "\(a.error) → \(a.location)",
-             String(a.responseSnippet.prefix(60)).replacingOccurrences(of: "\n", with: " ")]
-        }))
+        Swift.print(
+            Output.table(
+                ["#", "STARTED", "HTTP", "MS", "OUTCOME", "ERROR", "RESPONSE"],
+                d.attempts.map { a in
+                    [
+                        String(a.number), Output.time(a.startedAtUnixMs), a.httpStatus == 0 ? "-" : String(a.httpStatus),
+                        String(a.durationMs), a.outcome,
+                        a.location.isEmpty ? a.error : "\(a.error) → \(a.location)",
+                        String(a.responseSnippet.prefix(60)).replacingOccurrences(of: "\n", with: " "),
+                    ]
+                }))
     }
 }
 

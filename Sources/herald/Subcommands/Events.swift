@@ -30,7 +30,8 @@ struct Events: AsyncParsableCommand {
                     if options.json {
                         Output.json(line, pretty: false)
                     } else {
-                        print("\(event.position)\t\(Output.time(event.recordedAtUnixMs))\t\(event.stream)@\(event.version)\t\(event.type)\t\(line.data.summary)")
+                        print(
+                            "\(event.position)\t\(Output.time(event.recordedAtUnixMs))\t\(event.stream)@\(event.version)\t\(event.type)\t\(line.data.summary)")
                     }
                 }
             }
@@ -93,16 +94,18 @@ struct LoggedEvent: Encodable {
         recordedAtUnixMs = event.recordedAtUnixMs
         var data = Data()
         if let publication = try? StoredEvent.decodePublication(type: event.type, payload: event.payload) {
-            data = Data(projectId: publication.event.projectID, eventId: publication.event.eventID,
-                        eventType: publication.event.type.rawValue, deliveries: publication.deliveryIDs.map(\.rawValue))
+            data = Data(
+                projectId: publication.event.projectID, eventId: publication.event.eventID,
+                eventType: publication.event.type.rawValue, deliveries: publication.deliveryIDs.map(\.rawValue))
             self.data = data
             return
         }
         if let delivery = try? StoredEvent.decodeDelivery(type: event.type, payload: event.payload) {
             switch delivery {
             case .attempted(let a):
-                data = Data(outcome: a.outcome.rawValue, httpStatus: a.httpStatus, error: a.error,
-                            dueAtUnixMs: a.outcome == .failed ? String(a.nextAttemptAt) : nil)
+                data = Data(
+                    outcome: a.outcome.rawValue, httpStatus: a.httpStatus, error: a.error,
+                    dueAtUnixMs: a.outcome == .failed ? String(a.nextAttemptAt) : nil)
             case .cancelled(let reason):
                 data = Data(reason: reason)
             case .retryRequested(let dueAt):
@@ -113,8 +116,9 @@ struct LoggedEvent: Encodable {
         }
         switch try? StoredEvent.decodeIntegration(type: event.type, payload: event.payload) {
         case .connected(let e):
-            data = Data(integrationId: e.id.rawValue, projectId: e.projectID, platform: e.platform.rawValue,
-                        name: e.name, maskedUrl: WebhookURL.mask(e.url), events: e.events.map(\.rawValue))
+            data = Data(
+                integrationId: e.id.rawValue, projectId: e.projectID, platform: e.platform.rawValue,
+                name: e.name, maskedUrl: WebhookURL.mask(e.url), events: e.events.map(\.rawValue))
         case .edited(let e):
             data = Data(name: e.name, maskedUrl: e.url.map(WebhookURL.mask), events: e.events?.map(\.rawValue))
         case .reconnected(let url):

@@ -38,8 +38,9 @@ struct Publish: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let json = String(decoding: bytes, as: UTF8.self)
-        let request = V1.PublishEventRequest(eventId: id, projectId: project, projectName: projectName, eventType: event,
-                                             timestamp: timestamp, dataJson: json)
+        let request = V1.PublishEventRequest(
+            eventId: id, projectId: project, projectName: projectName, eventType: event,
+            timestamp: timestamp, dataJson: json)
         let response = try await options.withClient { client in
             // Said here, before sending: a frame over the daemon's limit would only close the connection.
             if bytes.count > Self.smallData {

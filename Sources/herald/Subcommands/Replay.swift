@@ -76,7 +76,8 @@ final class ProgressBar: @unchecked Sendable {
         let fraction = total == 0 ? 1 : Double(processed) / Double(total)
         let width = 30
         let filled = Int(fraction * Double(width))
-        let line = "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] "
+        let line =
+            "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] "
             + "\(Int(fraction * 100))%  \(processed)/\(total) events"
         lock.withLock {
             drawn = true

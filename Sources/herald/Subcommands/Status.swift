@@ -17,11 +17,15 @@ struct Status: AsyncParsableCommand {
         print("socket    \(status.socketPath)")
         print("database  \(status.databasePath)")
         print("log head  \(status.headPosition)")
-        print("reactor   at \(status.reactorPosition) (lag \(status.headPosition - min(status.headPosition, status.reactorPosition))), "
-              + "\(status.deliveriesQueued) deliveries queued, \(status.deliveriesInFlight) in flight")
+        print(
+            "reactor   at \(status.reactorPosition) (lag \(status.headPosition - min(status.headPosition, status.reactorPosition))), "
+                + "\(status.deliveriesQueued) deliveries queued, \(status.deliveriesInFlight) in flight")
         print("")
-        print(Output.table(["PROJECTION", "CHECKPOINT", "LAG"], status.projections.map {
-            [$0.name, String($0.checkpoint), String($0.lag)]
-        }))
+        print(
+            Output.table(
+                ["PROJECTION", "CHECKPOINT", "LAG"],
+                status.projections.map {
+                    [$0.name, String($0.checkpoint), String($0.lag)]
+                }))
     }
 }

@@ -1,35 +1,48 @@
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct DeliveryDeciderTests {
     let decider = DeliveryDecider()
 
     func delivery(status: DeliveryStatus = .pending, attempts: UInt32 = 0, series: UInt32 = 0) -> Delivery {
-        Delivery(id: DeliveryID("dlv_1"), eventID: "e", integrationID: IntegrationID("int_1"), projectID: "P",
-                 eventType: .testCaseCreated, status: status, attemptCount: attempts, seriesAttempts: series,
-                 nextAttemptAt: 0, createdAt: 0, updatedAt: 0, lastHTTPStatus: 0, lastError: "", version: 1)
+        Delivery(
+            id: DeliveryID("dlv_1"), eventID: "e", integrationID: IntegrationID("int_1"), projectID: "P",
+            eventType: .testCaseCreated, status: status, attemptCount: attempts, seriesAttempts: series,
+            nextAttemptAt: 0, createdAt: 0, updatedAt: 0, lastHTTPStatus: 0, lastError: "", version: 1)
     }
 
-    func integration(_ id: String, project: String = "P", status: Integration.Status = .connected,
-                     events: [EventType] = [.testCaseCreated]) -> Integration {
-        Integration(id: IntegrationID(id), projectID: project, platform: .custom, name: id, url: "https://x.test/\(id)",
-                    events: events, status: status, createdAt: 0, updatedAt: 0, version: 1)
+    func integration(
+        _ id: String, project: String = "P", status: Integration.Status = .connected,
+        events: [EventType] = [.testCaseCreated]
+    ) -> Integration {
+        Integration(
+            id: IntegrationID(id), projectID: project, platform: .custom, name: id, url: "https://x.test/\(id)",
+            events: events, status: status, createdAt: 0, updatedAt: 0, version: 1)
     }
 
     @Test func fanOutPicksConnectedSubscribedIntegrationsOfTheProject() {
-        let event = PublishedEvent(eventID: "e", projectID: "P", projectName: "P", type: .testCaseCreated,
-                                   timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"1","title":"t"}"#)
+        let event = PublishedEvent(
+            eventID: "e", projectID: "P", projectName: "P", type: .testCaseCreated,
+            timestamp: "2026-01-01T00:00:00Z", dataJSON: #"{"id":"1","title":"t"}"#)
         var n = 0
-        let publication = decider.fanOut(event, to: [
-            integration("a"), integration("b", project: "Q"), integration("c", status: .reset),
-            integration("d", events: [.testPlanCreated]), integration("e", events: [.testPlanCreated, .testCaseCreated]),
-        ]) { n += 1; return DeliveryID("d\(n)") }
+        let publication = decider.fanOut(
+            event,
+            to: [
+                integration("a"), integration("b", project: "Q"), integration("c", status: .reset),
+                integration("d", events: [.testPlanCreated]), integration("e", events: [.testPlanCreated, .testCaseCreated]),
+            ]
+        ) {
+            n += 1
+            return DeliveryID("d\(n)")
+        }
         #expect(publication.targets.map(\.integrationID.rawValue) == ["a", "e"])
         #expect(publication.deliveryIDs == [DeliveryID("d1"), DeliveryID("d2")])
         let deliveries = publication.deliveries(recordedAt: 5)
-        #expect(deliveries.allSatisfy {
-            $0.status == .pending && $0.nextAttemptAt == 5 && $0.createdAt == 5 && $0.eventID == "e" && $0.version == 0
-        })
+        #expect(
+            deliveries.allSatisfy {
+                $0.status == .pending && $0.nextAttemptAt == 5 && $0.createdAt == 5 && $0.eventID == "e" && $0.version == 0
+            })
     }
 
     @Test func theScheduleRunsFiveRetriesThenExhausts() {
@@ -39,7 +52,10 @@ import Testing
         for _ in 1...6 {
             let events = decider.recordAttempt(AttemptResult(httpStatus: 500, duration: .milliseconds(10)), startedAt: clock, on: state)
             state = events.reduce(state) { Delivery.evolve($0, $1, recordedAt: clock) }
-            if let next = state.nextAttemptAt { waits.append(next - clock - 10); clock = next }
+            if let next = state.nextAttemptAt {
+                waits.append(next - clock - 10)
+                clock = next
+            }
         }
         #expect(waits == [60_000, 300_000, 1_800_000, 7_200_000, 28_800_000])
         #expect(state.status == .exhausted)
@@ -126,8 +142,10 @@ import Testing
     @Test func failuresAtOneInstantComeBackSpreadOut() {
         var random = SplitMix64(seed: 42)
         let times = (0..<100).map { _ in
-            RetryPolicy.standard.outcome(of: failed, seriesAttempt: 2, finishedAt: 0,
-                                         sample: Double(random.next() >> 11) / Double(1 << 53)).nextAttemptAt
+            RetryPolicy.standard.outcome(
+                of: failed, seriesAttempt: 2, finishedAt: 0,
+                sample: Double(random.next() >> 11) / Double(1 << 53)
+            ).nextAttemptAt
         }
         #expect(times.allSatisfy { (270_000...330_000).contains($0) })
         #expect(Set(times).count > 90)

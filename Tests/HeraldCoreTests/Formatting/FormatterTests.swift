@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 /// Every platform × every event type against a reviewed golden file. Set HERALD_UPDATE_GOLDEN=1 to
@@ -8,16 +9,18 @@ import Testing
     static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     static func sample(_ type: EventType) -> Notice {
-        let data: String = switch type.verb {
-        case .created:
-            #"{"id":"TC-456","title":"Login page validation","createdBy":"john@example.com","url":"https://tm.example.com/cases/456","priority":"high"}"#
-        case .deleted:
-            #"{"id":"TC-456","title":"Login page validation","deletedBy":"jane@example.com"}"#
-        case .completed:
-            #"{"id":"CY-42","title":"Regression 5.2","completedBy":"jdoe","url":"https://tm.example.com/cycles/42","stats":{"passed":120,"failed":3,"blocked":1,"skipped":2,"total":126}}"#
-        }
-        let event = PublishedEvent(eventID: "evt_1", projectID: "PRJ-123", projectName: "My Project", type: type,
-                                   timestamp: "2026-08-20T10:15:00Z", dataJSON: data)
+        let data: String =
+            switch type.verb {
+            case .created:
+                #"{"id":"TC-456","title":"Login page validation","createdBy":"john@example.com","url":"https://tm.example.com/cases/456","priority":"high"}"#
+            case .deleted:
+                #"{"id":"TC-456","title":"Login page validation","deletedBy":"jane@example.com"}"#
+            case .completed:
+                #"{"id":"CY-42","title":"Regression 5.2","completedBy":"jdoe","url":"https://tm.example.com/cycles/42","stats":{"passed":120,"failed":3,"blocked":1,"skipped":2,"total":126}}"#
+            }
+        let event = PublishedEvent(
+            eventID: "evt_1", projectID: "PRJ-123", projectName: "My Project", type: type,
+            timestamp: "2026-08-20T10:15:00Z", dataJSON: data)
         return event.notification
     }
 
@@ -41,7 +44,9 @@ import Testing
     @Test func customCarriesDataByteForByte() {
         let n = Self.sample(.testCaseCreated)
         let payload = PayloadFormatter.payload(for: n, platform: .custom).serialized()
-        #expect(payload == #"{"event":"test_case.created","timestamp":"2026-08-20T10:15:00Z","project":{"id":"PRJ-123","name":"My Project"},"data":"# + n.event.dataJSON + "}")
+        #expect(
+            payload == #"{"event":"test_case.created","timestamp":"2026-08-20T10:15:00Z","project":{"id":"PRJ-123","name":"My Project"},"data":"#
+                + n.event.dataJSON + "}")
     }
 }
 
@@ -50,8 +55,10 @@ import Testing
         var data: [String: Any] = ["id": "TC-1", "title": title, "createdBy": actor]
         if let url { data["url"] = url }
         let json = String(decoding: try! JSONSerialization.data(withJSONObject: data), as: UTF8.self)
-        return PublishedEvent(eventID: "e", projectID: "P", projectName: "<!here> @everyone", type: .testCaseCreated,
-                              timestamp: "2026-08-20T10:15:00Z", dataJSON: json).notification
+        return PublishedEvent(
+            eventID: "e", projectID: "P", projectName: "<!here> @everyone", type: .testCaseCreated,
+            timestamp: "2026-08-20T10:15:00Z", dataJSON: json
+        ).notification
     }
 
     static let hostile = "<!channel> @everyone <@U123> [x](https://evil.test) *bold* `code` <users/all> <b>html</b> &amp;"

@@ -1,12 +1,15 @@
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct IntegrationDeciderTests {
     let decider = IntegrationDecider()
     let slackURL = "https://hooks.slack.com/services/T000/B000/XXXX"
 
-    func connect(name: String = "#alerts", url: String? = nil, platform: String = "slack",
-                 events: [String] = ["test_case.created"], project: String = "PRJ-1") -> IntegrationCommand.Connect {
+    func connect(
+        name: String = "#alerts", url: String? = nil, platform: String = "slack",
+        events: [String] = ["test_case.created"], project: String = "PRJ-1"
+    ) -> IntegrationCommand.Connect {
         .init(id: IntegrationID("int_a"), projectID: project, platform: platform, name: name, url: url ?? slackURL, events: events)
     }
 
@@ -61,8 +64,10 @@ import Testing
     @Test func reconnectingTheSameWebhookWritesNothing() throws {
         let existing = try connected()
         #expect(try decider.decide(.connect(connect()), state: existing).isEmpty)
-        #expect(throws: DomainError.alreadyExists(
-            "this webhook is already connected to project PRJ-1 as int_a; edit that integration instead")) {
+        #expect(
+            throws: DomainError.alreadyExists(
+                "this webhook is already connected to project PRJ-1 as int_a; edit that integration instead")
+        ) {
             try decider.decide(.connect(connect(name: "#other")), state: existing)
         }
     }
@@ -103,15 +108,18 @@ import Testing
         let eventSets = [["test_case.created"], ["test_plan.deleted", "test_case.created"], EventType.allCases.map(\.rawValue)]
         var state = try connected()
         for _ in 0..<500 {
-            let command: IntegrationCommand = switch generator.next() % 4 {
-            case 0: .edit(.init(
-                name: Bool.random(using: &generator) ? names.randomElement(using: &generator) : nil,
-                url: Bool.random(using: &generator) ? urls.randomElement(using: &generator) : nil,
-                events: eventSets.randomElement(using: &generator)))
-            case 1: .reset
-            case 2: .reconnect(url: Bool.random(using: &generator) ? urls.randomElement(using: &generator) : nil)
-            default: .edit(.init(name: names.randomElement(using: &generator)))
-            }
+            let command: IntegrationCommand =
+                switch generator.next() % 4 {
+                case 0:
+                    .edit(
+                        .init(
+                            name: Bool.random(using: &generator) ? names.randomElement(using: &generator) : nil,
+                            url: Bool.random(using: &generator) ? urls.randomElement(using: &generator) : nil,
+                            events: eventSets.randomElement(using: &generator)))
+                case 1: .reset
+                case 2: .reconnect(url: Bool.random(using: &generator) ? urls.randomElement(using: &generator) : nil)
+                default: .edit(.init(name: names.randomElement(using: &generator)))
+                }
             guard let events = try? decider.decide(command, state: state) else { continue }
             state = try #require(fold(events, into: state))
             #expect(try decider.decide(command, state: state).isEmpty, "\(command) repeated")

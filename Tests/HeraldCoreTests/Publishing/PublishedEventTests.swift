@@ -1,12 +1,16 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct PublishedEventTests {
-    func validate(type: String = "test_case.created", timestamp: String = "", data: String = #"{"id":"TC-1","title":"t"}"#,
-                  id: String = "e1", project: String = "P") throws(DomainError) -> PublishedEvent {
-        try PublishedEvent.validate(eventID: id, projectID: project, projectName: "", eventType: type, timestamp: timestamp,
-                                    dataJSON: data, newID: { "generated" }, now: Date(timeIntervalSince1970: 1_787_220_900))
+    func validate(
+        type: String = "test_case.created", timestamp: String = "", data: String = #"{"id":"TC-1","title":"t"}"#,
+        id: String = "e1", project: String = "P"
+    ) throws(DomainError) -> PublishedEvent {
+        try PublishedEvent.validate(
+            eventID: id, projectID: project, projectName: "", eventType: type, timestamp: timestamp,
+            dataJSON: data, newID: { "generated" }, now: Date(timeIntervalSince1970: 1_787_220_900))
     }
 
     @Test func defaultsAndNormalisation() throws {
@@ -41,14 +45,18 @@ import Testing
         #expect(data.utf8.count > 64 * 1024)
         #expect(try validate(type: "test_cycle.completed", data: data).dataJSON == data)
         #expect {
-            try PublishedEvent.validate(eventID: "e", projectID: "P", projectName: "", eventType: "test_case.created",
-                                        timestamp: "", dataJSON: data, dataLimit: 100_000, newID: { "g" }, now: Date())
+            try PublishedEvent.validate(
+                eventID: "e", projectID: "P", projectName: "", eventType: "test_case.created",
+                timestamp: "", dataJSON: data, dataLimit: 100_000, newID: { "g" }, now: Date())
         } throws: { ($0 as? DomainError)?.message.contains("at most 100000 are allowed (heraldd --max-event-bytes)") == true }
     }
 
     /// A count past Int64 is no count: read as one, it showed as -9223372036854775808.
-    @Test(arguments: [("1e300", nil), ("-1e300", nil), ("18446744073709551616", nil), ("9223372036854775808", nil),
-                      ("1.5", 1), ("120", 120)] as [(String, Int64?)])
+    @Test(
+        arguments: [
+            ("1e300", nil), ("-1e300", nil), ("18446744073709551616", nil), ("9223372036854775808", nil),
+            ("1.5", 1), ("120", 120),
+        ] as [(String, Int64?)])
     func aCountPastInt64IsNoCount(_ number: String, _ read: Int64?) throws {
         let event = try validate(type: "test_cycle.completed", data: #"{"id":"1","title":"t","stats":{"passed":\#(number)}}"#)
         #expect(event.notification.data.stats?.passed == read)
@@ -79,9 +87,11 @@ import Testing
         #expect(try Timestamp.normalize(input) == output)
     }
 
-    @Test(arguments: ["2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-08-20T24:00:00Z", "2026-08-20 10:15:00Z",
-                      "2026-08-20T10:15:00+01:00", "2026-08-20T10:15:00", "2026-08-20T10:15:00.Z", "20260820T101500Z",
-                      "2026-08-20T10:15:00.99x9Z", "99999-08-20T10:15:00Z"])
+    @Test(arguments: [
+        "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-08-20T24:00:00Z", "2026-08-20 10:15:00Z",
+        "2026-08-20T10:15:00+01:00", "2026-08-20T10:15:00", "2026-08-20T10:15:00.Z", "20260820T101500Z",
+        "2026-08-20T10:15:00.99x9Z", "99999-08-20T10:15:00Z",
+    ])
     func refuses(_ input: String) {
         #expect(throws: DomainError.self) { try Timestamp.normalize(input) }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct WebhookURLTests {
@@ -7,9 +8,18 @@ import Testing
         (.slack, "https://hooks.slack-gov.com/services/T000/B000/XXXX/"),
         (.discord, "https://discord.com/api/webhooks/123456789012345678/abc_DEF-123"),
         (.discord, "https://discordapp.com/api/v10/webhooks/123456789012345678/tok"),
-        (.teams, "https://prod-12.westus.logic.azure.com:443/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=abc"),
-        (.teams, "https://default123.ab.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke?api-version=1&sp=x&sv=1.0&sig=zz"),
-        (.teams, "https://contoso.webhook.office.com/webhookb2/01234567-89ab-cdef-0123-456789abcdef@01234567-89ab-cdef-0123-456789abcdef/IncomingWebhook/0123456789abcdef0123456789abcdef/01234567-89ab-cdef-0123-456789abcdef"),
+        (
+            .teams,
+            "https://prod-12.westus.logic.azure.com:443/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=abc"
+        ),
+        (
+            .teams,
+            "https://default123.ab.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke?api-version=1&sp=x&sv=1.0&sig=zz"
+        ),
+        (
+            .teams,
+            "https://contoso.webhook.office.com/webhookb2/01234567-89ab-cdef-0123-456789abcdef@01234567-89ab-cdef-0123-456789abcdef/IncomingWebhook/0123456789abcdef0123456789abcdef/01234567-89ab-cdef-0123-456789abcdef"
+        ),
         (.googleChat, "https://chat.googleapis.com/v1/spaces/AAAA_bbb/messages?key=k1&token=t1"),
         (.googleChat, "https://chat.googleapis.com/v1/spaces/AAAA/messages?token=t1&key=k1"),
         (.custom, "https://example.com/hooks/herald?sig=1"),

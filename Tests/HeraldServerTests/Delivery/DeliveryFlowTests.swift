@@ -36,15 +36,21 @@ import Testing
         }
     }
 
-    func connect(_ client: HeraldClient, _ receiver: HTTPSReceiver, platform: String = "custom",
-                 events: [String] = EventType.allCases.map(\.rawValue)) async throws -> V1.IntegrationResponse {
-        try await client.connectIntegration(.init(projectId: "PRJ-123", platform: platform, name: "receiver",
-                                                  url: receiver.url("/hook/\(platform)"), events: events))
+    func connect(
+        _ client: HeraldClient, _ receiver: HTTPSReceiver, platform: String = "custom",
+        events: [String] = EventType.allCases.map(\.rawValue)
+    ) async throws -> V1.IntegrationResponse {
+        try await client.connectIntegration(
+            .init(
+                projectId: "PRJ-123", platform: platform, name: "receiver",
+                url: receiver.url("/hook/\(platform)"), events: events))
     }
 
     func publish(_ client: HeraldClient, type: String = "test_case.created", id: String = "") async throws -> V1.PublishEventResponse {
-        try await client.publish(.init(eventId: id, projectId: "PRJ-123", projectName: "My Project", eventType: type,
-                                       dataJson: #"{"id":"TC-456","title":"Login page validation","createdBy":"john@example.com"}"#))
+        try await client.publish(
+            .init(
+                eventId: id, projectId: "PRJ-123", projectName: "My Project", eventType: type,
+                dataJson: #"{"id":"TC-456","title":"Login page validation","createdBy":"john@example.com"}"#))
     }
 
     func waitForStatus(_ client: HeraldClient, _ id: String, _ status: String, timeout: Duration = .seconds(20)) async throws -> V1.Delivery {
@@ -76,8 +82,9 @@ import Testing
             // Standard Webhooks: base64 HMAC-SHA256 of "id.timestamp.body" with the secret's key bytes.
             let timestamp = try #require(request.header("webhook-timestamp"))
             let key = try #require(Data(base64Encoded: String(connected.signingSecret.dropFirst("whsec_".count))))
-            let expected = HMAC<SHA256>.authenticationCode(for: Data("\(deliveryID).\(timestamp).".utf8) + Data(request.body),
-                                                           using: SymmetricKey(data: key))
+            let expected = HMAC<SHA256>.authenticationCode(
+                for: Data("\(deliveryID).\(timestamp).".utf8) + Data(request.body),
+                using: SymmetricKey(data: key))
             #expect(request.header("webhook-signature") == "v1," + Data(expected).base64EncodedString())
 
             let delivered = try await waitForStatus(client, deliveryID, "delivered")
@@ -90,8 +97,12 @@ import Testing
             // Publishing the same id again sends nothing new.
             let again = try await publish(client, id: "evt-1")
             #expect(again.duplicate && again.deliveries.map(\.id) == [deliveryID])
-            await #expect { try await client.publish(.init(eventId: "evt-1", projectId: "PRJ-123", eventType: "test_case.deleted",
-                                                           dataJson: #"{"id":"1","title":"t"}"#)) } throws: {
+            await #expect {
+                try await client.publish(
+                    .init(
+                        eventId: "evt-1", projectId: "PRJ-123", eventType: "test_case.deleted",
+                        dataJson: #"{"id":"1","title":"t"}"#))
+            } throws: {
                 ($0 as? RPCError)?.code == .alreadyExists
             }
             // A new event is the positive control: once it has come, a second send of the repeated
@@ -133,9 +144,11 @@ import Testing
             #expect(inFlight.deliveriesInFlight == 1 && inFlight.deliveriesQueued == 0)
             gate.open()
             // Once its outcome is recorded: nothing left, and the reactor has followed the whole log.
-            let settled = try await waitForStatus(client, until: {
-                $0.deliveriesInFlight == 0 && $0.deliveriesQueued == 0 && $0.reactorPosition == $0.headPosition
-            })
+            let settled = try await waitForStatus(
+                client,
+                until: {
+                    $0.deliveriesInFlight == 0 && $0.deliveriesQueued == 0 && $0.reactorPosition == $0.headPosition
+                })
             #expect(settled.deliveriesInFlight == 0 && settled.reactorPosition == settled.headPosition)
             #expect(receiver.requestCount == 1)
         }
@@ -207,8 +220,10 @@ import Testing
             // The deliveries view, attempts and health are projections: a replay rebuilds them equal.
             let before = (try await client.listDeliveries(.init()), try await client.getDelivery(id), health)
             for try await _ in client.replay() {}
-            let after = (try await client.listDeliveries(.init()), try await client.getDelivery(id),
-                         try await client.getIntegration(connected.integration.id).integration)
+            let after = (
+                try await client.listDeliveries(.init()), try await client.getDelivery(id),
+                try await client.getIntegration(connected.integration.id).integration
+            )
             #expect(after.0 == before.0 && after.1 == before.1 && after.2 == before.2)
 
             // A manual retry starts a new series, with the same webhook-id.
@@ -236,7 +251,10 @@ import Testing
     @Test func anEditCancelsDeliveriesOfTypesNoLongerSubscribedAndRetargetsTheRest() async throws {
         // The old URL fails until the edit, however long the test takes to get there, and the
         // deliveries keep retrying meanwhile.
-        try await withReceiver(schedule: Array(repeating: "2s", count: 20).joined(separator: ","), respond: { _, request in request.uri == "/moved" ? .init() : .init(status: 500) }) { client, receiver in
+        try await withReceiver(
+            schedule: Array(repeating: "2s", count: 20).joined(separator: ","),
+            respond: { _, request in request.uri == "/moved" ? .init() : .init(status: 500) }
+        ) { client, receiver in
             let connected = try await connect(client, receiver, events: ["test_case.created", "test_plan.created"])
             let dropped = try #require(try await publish(client, type: "test_case.created").deliveries.first?.id)
             let kept = try #require(try await publish(client, type: "test_plan.created").deliveries.first?.id)
@@ -244,8 +262,10 @@ import Testing
             #expect(try await waitForStatus(client, dropped, "failed").status == "failed")
             #expect(try await waitForStatus(client, kept, "failed").status == "failed")
             // Unsubscribe from test cases and move the webhook: the retry goes to the new URL.
-            _ = try await client.editIntegration(.init(integrationId: connected.integration.id, url: receiver.url("/moved"),
-                                                       events: ["test_plan.created"]))
+            _ = try await client.editIntegration(
+                .init(
+                    integrationId: connected.integration.id, url: receiver.url("/moved"),
+                    events: ["test_plan.created"]))
             #expect(try await client.getDelivery(dropped).delivery.status == "cancelled")
             #expect(try await waitForStatus(client, kept, "delivered").status == "delivered")
             let moved = receiver.requests.filter { $0.uri == "/moved" }
@@ -254,9 +274,12 @@ import Testing
     }
 
     @Test func retryAfterIsHonoured() async throws {
-        try await withReceiver(schedule: "10ms", respond: { index, _ in
-            index == 0 ? .init(status: 429, headers: [("Retry-After", "1")], body: "slow down") : .init()
-        }) { client, receiver in
+        try await withReceiver(
+            schedule: "10ms",
+            respond: { index, _ in
+                index == 0 ? .init(status: 429, headers: [("Retry-After", "1")], body: "slow down") : .init()
+            }
+        ) { client, receiver in
             _ = try await connect(client, receiver)
             let id = try #require(try await publish(client).deliveries.first?.id)
             let requests = await receiver.waitForRequests(2)
@@ -282,8 +305,10 @@ import Testing
     }
 
     @Test func aTimeoutCountsAsAFailure() async throws {
-        try await withReceiver(schedule: "1h", attemptTimeout: .milliseconds(300),
-                               respond: { _, _ in .init(delay: .seconds(3)) }) { client, receiver in
+        try await withReceiver(
+            schedule: "1h", attemptTimeout: .milliseconds(300),
+            respond: { _, _ in .init(delay: .seconds(3)) }
+        ) { client, receiver in
             _ = try await connect(client, receiver)
             let id = try #require(try await publish(client).deliveries.first?.id)
             let delivery = try await waitForStatus(client, id, "failed")
@@ -296,8 +321,10 @@ import Testing
 
     @Test func aRefusedConnectionFailsAtOnce() async throws {
         try await withReceiver(schedule: "1h", attemptTimeout: .seconds(8)) { client, _ in
-            _ = try await client.connectIntegration(.init(projectId: "PRJ-123", platform: "custom", name: "closed",
-                                                          url: "https://localhost:1/hook", events: ["test_case.created"]))
+            _ = try await client.connectIntegration(
+                .init(
+                    projectId: "PRJ-123", platform: "custom", name: "closed",
+                    url: "https://localhost:1/hook", events: ["test_case.created"]))
             let id = try #require(try await publish(client).deliveries.first?.id)
             let delivery = try await waitForStatus(client, id, "failed", timeout: .seconds(6))
             #expect(delivery.status == "failed", "a refused connection must not wait out the attempt timeout")
@@ -323,9 +350,10 @@ import Testing
                 }
                 #expect(request.header("webhook-signature") == nil, "only custom endpoints are signed")
             }
-            let headlines = Set(requests.compactMap { request in
-                EventType.allCases.first { request.text.contains($0.headline) }?.rawValue
-            })
+            let headlines = Set(
+                requests.compactMap { request in
+                    EventType.allCases.first { request.text.contains($0.headline) }?.rawValue
+                })
             #expect(headlines.count == EventType.allCases.count)
         }
     }

@@ -109,9 +109,10 @@ import Testing
     @Test func aTimestampWithALongFractionIsCut() async throws {
         try await withDaemon { socket, _ in
             let client = try await HeraldClient.connect(socketPath: socket)
-            let published = try await client.publish(.init(
-                eventId: "EV-1", projectId: "P", projectName: "", eventType: "test_case.created",
-                timestamp: "2026-01-01T00:00:00." + String(repeating: "9", count: 30) + "Z", dataJson: #"{"id":"1","title":"t"}"#))
+            let published = try await client.publish(
+                .init(
+                    eventId: "EV-1", projectId: "P", projectName: "", eventType: "test_case.created",
+                    timestamp: "2026-01-01T00:00:00." + String(repeating: "9", count: 30) + "Z", dataJson: #"{"id":"1","title":"t"}"#))
             #expect(published.eventId == "EV-1")
             _ = try await client.status()
         }

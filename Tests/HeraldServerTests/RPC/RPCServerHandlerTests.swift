@@ -4,6 +4,7 @@ import NIOCore
 import NIOEmbedded
 import Synchronization
 import Testing
+
 @testable import HeraldServer
 
 /// The handler alone, on an embedded channel whose event loop the test turns by hand.
@@ -20,8 +21,9 @@ import Testing
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(FrameDecoder()),
-            RPCServerHandler(handler: counter, maximumOpenCalls: 1024, peerRefusal: nil, tracker: CallTracker(),
-                             logger: Logger(label: "test")),
+            RPCServerHandler(
+                handler: counter, maximumOpenCalls: 1024, peerRefusal: nil, tracker: CallTracker(),
+                logger: Logger(label: "test")),
         ])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         var burst = ByteBuffer()

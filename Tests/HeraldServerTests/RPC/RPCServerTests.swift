@@ -69,8 +69,11 @@ import Testing
         try await withDaemon { socket, _ in
             let raw = try RawSocket(path: socket)
             // Call 1 follows the log and stays open; call 2 is answered while it waits.
-            raw.sendFrame(RequestEnvelope(callID: 1, method: Method.readEvents,
-                                          message: V1.ReadEventsRequest(fromPosition: 1, follow: true).wireBytes()).wireBytes())
+            raw.sendFrame(
+                RequestEnvelope(
+                    callID: 1, method: Method.readEvents,
+                    message: V1.ReadEventsRequest(fromPosition: 1, follow: true).wireBytes()
+                ).wireBytes())
             raw.sendFrame(RequestEnvelope(callID: 2, method: Method.getStatus).wireBytes())
             let status = try await raw.readResponse()
             #expect(status.callID == 2 && status.endOfStream && status.status == 0)

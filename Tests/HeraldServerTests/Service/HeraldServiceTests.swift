@@ -7,9 +7,10 @@ import Testing
     @Test func commandsAreReadYourWrites() async throws {
         try await withDaemon { socket, _ in
             let client = try await HeraldClient.connect(socketPath: socket)
-            let connected = try await client.connectIntegration(.init(
-                projectId: "PRJ-123", platform: "slack", name: "#engineering-alerts", url: slackURL,
-                events: ["test_cycle.completed", "test_case.created"]))
+            let connected = try await client.connectIntegration(
+                .init(
+                    projectId: "PRJ-123", platform: "slack", name: "#engineering-alerts", url: slackURL,
+                    events: ["test_cycle.completed", "test_case.created"]))
             #expect(connected.webhookUrl == slackURL)
             #expect(connected.integration.maskedUrl == "https://hooks.slack.com/services/…")
             let id = connected.integration.id
@@ -33,13 +34,21 @@ import Testing
         try await withDaemon { socket, _ in
             let client = try await HeraldClient.connect(socketPath: socket)
             await #expect(throws: RPCError(.notFound, "no integration int_nope")) { try await client.getIntegration("int_nope") }
-            await #expect { try await client.connectIntegration(.init(projectId: "P", platform: "custom", name: "x",
-                                                                      url: "https://localhost/hook", events: ["test_case.created"])) } throws: {
+            await #expect {
+                try await client.connectIntegration(
+                    .init(
+                        projectId: "P", platform: "custom", name: "x",
+                        url: "https://localhost/hook", events: ["test_case.created"]))
+            } throws: {
                 let error = $0 as? RPCError
                 return error?.code == .invalidArgument && error?.message.contains("resolves to") == true
             }
-            await #expect { try await client.connectIntegration(.init(projectId: "P", platform: "slack", name: "x",
-                                                                      url: "http://hooks.slack.com/services/T/B/X", events: ["test_case.created"])) } throws: {
+            await #expect {
+                try await client.connectIntegration(
+                    .init(
+                        projectId: "P", platform: "slack", name: "x",
+                        url: "http://hooks.slack.com/services/T/B/X", events: ["test_case.created"]))
+            } throws: {
                 ($0 as? RPCError)?.message.contains("HTTPS required") == true
             }
             let id = try await client.connectSlack()
@@ -60,8 +69,11 @@ import Testing
             #expect(last == V1.ReplayProgress(processed: 20, total: 20, done: true))
             #expect(try await client.listIntegrations() == before)
             let status = try await client.status()
-            #expect(status.projections == [V1.ProjectionStatus(name: "integrations", checkpoint: 20, lag: 0),
-                                           V1.ProjectionStatus(name: "deliveries", checkpoint: 20, lag: 0)])
+            #expect(
+                status.projections == [
+                    V1.ProjectionStatus(name: "integrations", checkpoint: 20, lag: 0),
+                    V1.ProjectionStatus(name: "deliveries", checkpoint: 20, lag: 0),
+                ])
         }
     }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import NIOTestUtils
 import Testing
+
 @testable import HeraldWire
 
 @Suite struct FrameDecoderTests {
