@@ -46,7 +46,11 @@ public final class DeliveryReactor: Service, Sendable {
         state = ReactorState(eventLoop: sender.eventLoop, queue: DeliveryQueue(pacing: settings.pacing, limit: settings.maximumConcurrentAttempts))
     }
 
-    public var progress: DeliveryProgress { state.progress.withLock { $0 } }
+    public var progress: DeliveryProgress {
+        var progress = state.progress.withLock { $0 }
+        progress.position = max(progress.position, state.followed.load(ordering: .relaxed))
+        return progress
+    }
 
     /// Starts no more attempts; `run` returns once those in flight have been answered and their
     /// outcomes recorded.
@@ -110,7 +114,12 @@ public final class DeliveryReactor: Service, Sendable {
                         try await Task.sleep(for: .seconds(1))
                     }
                 }
-                state.eventLoop.execute { [state, changes] in state.apply(changes ?? [], through: page.position) }
+                if let changes, !changes.isEmpty {
+                    state.eventLoop.execute { [state] in state.apply(changes, through: page.position) }
+                } else {
+                    // Nothing for the queue: the position is all that moved, and it needs no hop.
+                    state.followed.store(page.position, ordering: .relaxed)
+                }
             } catch is CancellationError {
                 return
             } catch {
@@ -170,6 +179,8 @@ private final class ReactorState: @unchecked Sendable {
     let stopped: EventLoopPromise<Void>
     /// A copy of the figures `progress` reports, taken after each pass: the only state read off the loop.
     let progress = Mutex(DeliveryProgress())
+    /// How far the follower has read when its last pages changed nothing in the queue.
+    let followed = Atomic<UInt64>(0)
     private var queue: DeliveryQueue
     private var bodies = BodyCache()
     private var cursor: LogPosition = 0

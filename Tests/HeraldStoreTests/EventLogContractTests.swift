@@ -89,7 +89,7 @@ import Testing
     @Test(arguments: Backend.allCases) func concurrentWritersGetGaplessPositionsInCommitOrder(_ backend: Backend) async throws {
         try await backend.withLog { log, _ in
             let heard = Mutex<[LogPosition]>([])
-            let subscription = log.subscribe { head in heard.withLock { $0.append(head) } }
+            let subscription = log.subscribe { notice in heard.withLock { $0.append(notice.head) } }
             defer { subscription.cancel() }
             let writers = 200
             let results = try await withThrowingTaskGroup(of: (Int, [RecordedEvent]?).self) { group in
@@ -121,7 +121,7 @@ import Testing
     @Test(arguments: Backend.allCases) func subscribersHearOfCommitsUntilTheyCancel(_ backend: Backend) async throws {
         try await backend.withLog { log, _ in
             let (heads, continuation) = AsyncStream.makeStream(of: LogPosition.self)
-            let subscription = log.subscribe { continuation.yield($0) }
+            let subscription = log.subscribe { continuation.yield($0.head) }
             try await log.write { try $0.append(to: stream("s"), expectedVersion: 0, [event(1), event(2)]) }
             var iterator = heads.makeAsyncIterator()
             #expect(await iterator.next() == 2)
@@ -132,6 +132,50 @@ import Testing
             continuation.finish()
             #expect(await iterator.next() == nil)
             #expect(try await log.head() == 3)
+        }
+    }
+
+    @Test(arguments: Backend.allCases) func noticesNameTheTypesAppended(_ backend: Backend) async throws {
+        try await backend.withLog { log, _ in
+            let heard = Mutex<[CommitNotice]>([])
+            let subscription = log.subscribe { notice in heard.withLock { $0.append(notice) } }
+            defer { subscription.cancel() }
+            try await log.write { try $0.append(to: stream("s"), expectedVersion: 0, [NewEvent(type: "A", payload: []), NewEvent(type: "B", payload: [])]) }
+            try await log.write { try $0.append(to: stream("s"), expectedVersion: 2, [NewEvent(type: "C", payload: [])]) }
+            let notices = heard.withLock { $0 }
+            #expect(notices.map(\.head) == [2, 3])
+            #expect(notices[0].eventTypes.map { $0.isSuperset(of: ["A", "B"]) } ?? true)
+            #expect(notices[1].eventTypes.map { $0.contains("C") } ?? true)
+        }
+    }
+
+    /// A follower reads from its own position: it sees every event after it, in order, whatever the
+    /// notices merged; one of some types skips the rest, and still moves past them.
+    @Test(arguments: Backend.allCases) func aFollowerSeesEveryEventOnceInOrder(_ backend: Backend) async throws {
+        try await backend.withLog { log, _ in
+            try await log.write { try $0.append(to: stream("before"), expectedVersion: 0, [NewEvent(type: "A", payload: [])]) }
+            var all = LogFollower(log, after: 0)
+            var onlyA = try await LogFollower.fromHead(log, types: ["A"])
+            #expect(onlyA.position == 1)
+            for n in 0..<50 {
+                try await log.write { try $0.append(to: stream("s-\(n)"), expectedVersion: 0, [NewEvent(type: n % 10 == 9 ? "A" : "B", payload: [])]) }
+            }
+            var seen: [LogPosition] = []
+            while seen.count < 51, let page = try await all.next(limit: 7) { seen += page.events.map(\.position) }
+            #expect(seen == Array(1...51))
+            var seenA: [LogPosition] = []
+            while onlyA.position < 51, let page = try await onlyA.next(limit: 2) { seenA += page.events.map(\.position) }
+            #expect(seenA == [11, 21, 31, 41, 51])
+            // Commits of other types only: the follower moves past them.
+            try await log.write { try $0.append(to: stream("b"), expectedVersion: 0, [NewEvent(type: "B", payload: [])]) }
+            #expect(await onlyA.waitForCommit())
+            let page = try #require(try await onlyA.read(limit: 10))
+            #expect(page.events.isEmpty && page.position == 52)
+            #expect(try await onlyA.read(limit: 10) == nil)
+            // And one of its type is read.
+            try await log.write { try $0.append(to: stream("a"), expectedVersion: 0, [NewEvent(type: "A", payload: [])]) }
+            let next = try #require(try await onlyA.next(limit: 10))
+            #expect(next.events.map(\.position) == [53])
         }
     }
 

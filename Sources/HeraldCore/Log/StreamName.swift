@@ -15,8 +15,11 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible {
 
     /// The kind, if the name starts with one Herald writes.
     public var kind: Kind? {
-        guard let dash = rawValue.utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
-        return Kind(rawValue: String(rawValue[..<dash]))
+        // A prefix compare, no allocation: this runs for every event a view folds.
+        if rawValue.hasPrefix(Self.integrationPrefix) { return .integration }
+        if rawValue.hasPrefix(Self.deliveryPrefix) { return .delivery }
+        if rawValue.hasPrefix(Self.publicationPrefix) { return .publication }
+        return nil
     }
 
     /// What follows the kind and its dash.
@@ -25,8 +28,17 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible {
         return rawValue[rawValue.index(after: dash)...]
     }
 
-    public var integrationID: IntegrationID? { kind == .integration ? IntegrationID(String(id)) : nil }
-    public var deliveryID: DeliveryID? { kind == .delivery ? DeliveryID(String(id)) : nil }
+    public var integrationID: IntegrationID? {
+        rawValue.hasPrefix(Self.integrationPrefix) ? IntegrationID(String(rawValue.utf8.dropFirst(Self.integrationPrefix.utf8.count))!) : nil
+    }
+
+    public var deliveryID: DeliveryID? {
+        rawValue.hasPrefix(Self.deliveryPrefix) ? DeliveryID(String(rawValue.utf8.dropFirst(Self.deliveryPrefix.utf8.count))!) : nil
+    }
+
+    private static let integrationPrefix = "integration-"
+    private static let deliveryPrefix = "delivery-"
+    private static let publicationPrefix = "publication-"
 }
 
 extension IntegrationID {

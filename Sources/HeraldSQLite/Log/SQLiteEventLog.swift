@@ -58,7 +58,7 @@ public final class SQLiteEventLog: EventLog, Sendable {
             Foundation.close(lockFile)
             throw error
         }
-        writer.onCommit = { [notices] head in notices.notify(head) }
+        writer.onCommit = { [notices] notice in notices.notify(notice) }
         writer.refresh(nil)
         writer.start()
         readThreads.start()
@@ -202,7 +202,7 @@ public final class SQLiteEventLog: EventLog, Sendable {
     // MARK: Subscriptions
 
     /// The handler runs on the writer thread.
-    public func subscribe(_ handler: @escaping @Sendable (LogPosition) -> Void) -> LogSubscription {
+    public func subscribe(_ handler: @escaping @Sendable (CommitNotice) -> Void) -> LogSubscription {
         notices.subscribe(handler)
     }
 

@@ -30,7 +30,7 @@ final class Writer: @unchecked Sendable {
     private var thread: Thread?
     private var whenStopped: [@Sendable () -> Void] = []
     private var hasStopped = false
-    var onCommit: (@Sendable (LogPosition) -> Void)?
+    var onCommit: (@Sendable (CommitNotice) -> Void)?
     /// Transactions committed and writes they carried, for tests and benchmarks.
     let transactions = Atomic<Int>(0)
     /// The head after the newest commit, set before anyone hears of that commit.
@@ -184,6 +184,10 @@ final class Writer: @unchecked Sendable {
         if appended { self.head.store(head, ordering: .releasing) }
         if appended || touched == nil { refresh(touched) }
         for (write, outcome) in zip(batch, outcomes) { write.finish(outcome) }
-        if appended { onCommit?(head) }
+        if appended {
+            // The types of the writes rolled back are in it too: more than appended, which is allowed.
+            let types = touched.map { $0.values.reduce(into: Set<String>()) { $0.formUnion($1) } }
+            onCommit?(CommitNotice(head: head, eventTypes: types))
+        }
     }
 }

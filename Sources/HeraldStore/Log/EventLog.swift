@@ -12,9 +12,10 @@ import HeraldCore
 ///   together; once a write has been acknowledged, every read sees its effect.
 /// - **Durability.** An acknowledged write survives a crash of the process (for the durable
 ///   implementations; the in-memory one keeps nothing).
-/// - **Notices.** After a commit that appended events, subscribers hear the new head at least
-///   once. A notice can be late or merged with the next; a follower re-reads from its own position,
-///   so a missed one only delays.
+/// - **Notices.** After a commit that appended events, subscribers hear the new head, in commit
+///   order. A notice may name the event types the commit appended (all of them, perhaps more); a
+///   follower that takes other types can then skip the read. A follower re-reads from its own
+///   position, so a notice that comes late only delays.
 ///
 /// Reads are `async`: an implementation whose reads block on IO runs them on threads of its own, so
 /// no caller's event loop or task thread waits on a disk. `integrations` is in memory and never
@@ -58,9 +59,10 @@ public protocol EventLog: AnyObject, Sendable {
     /// Each view's name and the position it has applied up to.
     func checkpoints() async throws -> [Checkpoint]
 
-    /// Calls `handler` after each commit that appended events, with the new head. It runs on the
-    /// log's own thread: hand the work elsewhere and return.
-    func subscribe(_ handler: @escaping @Sendable (LogPosition) -> Void) -> LogSubscription
+    /// Calls `handler` after each commit that appended events, in commit order. It runs on the log's
+    /// own thread, perhaps while the log waits: hand the work elsewhere and return, and don't call
+    /// the log from it.
+    func subscribe(_ handler: @escaping @Sendable (CommitNotice) -> Void) -> LogSubscription
 
     /// Empties every view and replays the whole log into them, with no write between; `progress`
     /// hears every `every` events. Returns how many events were replayed.
@@ -144,6 +146,18 @@ public struct PublicationRecord: Sendable, Equatable {
     public init(event: PublishedEvent, deliveryIDs: [DeliveryID]) {
         self.event = event
         self.deliveryIDs = deliveryIDs
+    }
+}
+
+/// What a commit appended: the new head, and when the log knows them, the types of its events.
+public struct CommitNotice: Sendable, Equatable {
+    public let head: LogPosition
+    /// Every type the commit appended, perhaps more; nil when the log doesn't say.
+    public let eventTypes: Set<String>?
+
+    public init(head: LogPosition, eventTypes: Set<String>?) {
+        self.head = head
+        self.eventTypes = eventTypes
     }
 }
 

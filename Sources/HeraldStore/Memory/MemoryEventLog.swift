@@ -33,7 +33,7 @@ public final class MemoryEventLog: EventLog {
         _ body: @escaping @Sendable (any UnitOfWork) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
-        let outcome: Result<(value: T, head: LogPosition, appended: Bool), any Error> = writing.withLock { closed in
+        let outcome: Result<T, any Error> = writing.withLock { closed in
             if closed { return .failure(StoreError.closed) }
             if let deadline, deadline <= .now { return .failure(StoreError.deadlineExceeded) }
             let unit = MemoryUnitOfWork(views: state.withLock { $0 }, now: clock())
@@ -43,15 +43,19 @@ public final class MemoryEventLog: EventLog {
                 let views = unit.views
                 state.withLock { $0 = views }
                 integrations.update(views.integrationsChanged(since: before))
-                return .success((value, LogPosition(views.events.count), views.events.count > before))
+                if views.events.count > before {
+                    // Inside the lock: notices go out in commit order.
+                    let types = Set(views.events[before...].map(\.type))
+                    notices.notify(CommitNotice(head: LogPosition(views.events.count), eventTypes: types))
+                }
+                return .success(value)
             } catch {
                 return .failure(error)
             }
         }
         switch outcome {
-        case .success(let done):
-            if done.appended { notices.notify(done.head) }
-            completion(.success(done.value))
+        case .success(let value):
+            completion(.success(value))
         case .failure(let error):
             completion(.failure(error))
         }
@@ -83,7 +87,7 @@ public final class MemoryEventLog: EventLog {
 
     public func checkpoints() async throws -> [Checkpoint] { knownCheckpoints }
 
-    public func subscribe(_ handler: @escaping @Sendable (LogPosition) -> Void) -> LogSubscription {
+    public func subscribe(_ handler: @escaping @Sendable (CommitNotice) -> Void) -> LogSubscription {
         notices.subscribe(handler)
     }
 
