@@ -13,6 +13,7 @@ struct DeliveryQueue {
         let id: DeliveryID
         let integrationID: IntegrationID
         let eventID: String
+        let eventType: EventType
         let dueAt: Int64
         let platform: Platform
     }
@@ -49,7 +50,7 @@ struct DeliveryQueue {
         guard !inFlightIDs.contains(delivery.id) else { return }
         let entry = Entry(
             id: delivery.id, integrationID: delivery.integrationID, eventID: delivery.eventID,
-            dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
+            eventType: delivery.eventType, dueAt: delivery.nextAttemptAt ?? 0, platform: platform)
         waiting[delivery.id] = entry
         added += 1
         heap.insert(Due(dueAt: entry.dueAt, order: added, id: entry.id))

@@ -287,9 +287,14 @@ private final class ReactorState: @unchecked Sendable {
     /// as soon as it has answered, not when the outcome is durable: a commit's fsync would otherwise
     /// hold every slot for its length.
     private func attempt(_ entry: DeliveryQueue.Entry) {
-        // A delivery cancelled since it was queued is caught by the decider, which records the
-        // attempt without reopening it; the queue has usually dropped it before then.
-        guard let integration = reactor.store.integrations.integration(entry.integrationID), integration.status == .connected else {
+        // The integrations in memory are updated before a commit is heard of, and a reset or an
+        // edit that drops the event's type cancels the delivery in that same commit: checked
+        // here, a cancelled delivery is never sent, although its cancellation may not have
+        // reached the queue yet. (One cancelled while its attempt is in flight is caught by the
+        // decider, which records the attempt without reopening it.)
+        guard let integration = reactor.store.integrations.integration(entry.integrationID), integration.status == .connected,
+            integration.events.contains(entry.eventType)
+        else {
             return eventLoop.assumeIsolated().execute { self.answered(entry.id, entry.integrationID, pause: nil) }
         }
         let (event, cached) = bodies.get(entry.eventID, integration.platform)
