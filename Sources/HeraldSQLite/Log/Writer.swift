@@ -94,6 +94,9 @@ final class Writer: @unchecked Sendable {
         }
         condition.lock()
         hasStopped = true
+        // The thread holds its closure, and the closure this writer: let both go, so that the
+        // writer's connection is closed when the log is.
+        thread = nil
         let waiting = whenStopped
         whenStopped = []
         condition.unlock()
