@@ -147,7 +147,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "HeraldAppTests", dependencies: ["HeraldApp", "HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire"]),
+        .testTarget(name: "HeraldAppTests", dependencies: ["HeraldApp", "HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire", "TestSupport"]),
         .testTarget(
             name: "HeraldDeliveryTests",
             dependencies: [
@@ -163,7 +163,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "HeraldWire",
+                "HeraldWire", "HeraldCore", "HeraldStore", "HeraldSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -5,6 +5,7 @@ import HeraldSQLite
 import HeraldStore
 import HeraldWire
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite struct DeliveryServiceTests {
@@ -33,7 +34,7 @@ import Testing
                     deadline: nil,
                     { transaction in
                         let reset = StoredEvent.encode(IntegrationEvent.reset)
-                        try transaction.append(to: id.stream, expectedVersion: 1, [NewEvent(type: reset.type, payload: reset.payload)])
+                        try transaction.append(to: id.stream, expectedVersion: 1, [NewEvent(reset)])
                     }, completion: { _ in })
                 commands.publish(
                     .init(projectID: "P", eventType: "test_case.created", dataJSON: #"{"id":"1","title":"t"}"#),

@@ -90,7 +90,7 @@ import Testing
                         .init(
                             id: IntegrationID("int_1"), projectID: "P", platform: .custom, name: "n", url: "https://x.test/h", events: [.testCaseCreated])))
                 try await store.write {
-                    try $0.append(to: IntegrationID("int_1").stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
+                    try $0.append(to: IntegrationID("int_1").stream, expectedVersion: 0, [NewEvent(connected)])
                 }
                 let indexes = {
                     try await store.withReader { try $0.rows("SELECT sql FROM sqlite_master WHERE type = 'index' ORDER BY name") { $0.string(0) } }

@@ -50,8 +50,7 @@ struct History {
                 let publication = deliveryDecider.fanOut(event, to: candidates) {
                     DeliveryID.random(using: &ids, now: UInt64(unit.now))
                 }
-                let stored = StoredEvent.encode(publication)
-                try unit.append(to: Publication.stream(event.eventID), expectedVersion: 0, [NewEvent(type: stored.type, payload: stored.payload)])
+                _ = try unit.append(publication)
                 return publication
             }
             deliveries += publication.deliveryIDs
@@ -74,12 +73,7 @@ struct History {
                         []
                     }
                 guard !events.isEmpty else { return }
-                try unit.append(
-                    to: id.stream, expectedVersion: delivery.version,
-                    events.map {
-                        let stored = StoredEvent.encode($0)
-                        return NewEvent(type: stored.type, payload: stored.payload)
-                    })
+                try unit.append(events, to: id, expectedVersion: delivery.version)
             }
         }
     }
@@ -98,20 +92,14 @@ struct History {
                 let events = try decider.decide(command, state: state)
                 guard !events.isEmpty else { return false }
                 let expected = if case .connect = command { UInt64(0) } else { state?.version ?? 0 }
-                let recorded = try unit.append(
-                    to: id.stream, expectedVersion: expected,
-                    events.map {
-                        let stored = StoredEvent.encode($0)
-                        return NewEvent(type: stored.type, payload: stored.payload)
-                    })
+                let recorded = try unit.append(events, to: id, expectedVersion: expected)
                 var after = state
                 for (event, record) in zip(events, recorded) { after = Integration.evolve(after, event, recordedAt: record.recordedAt) }
                 guard let after else { return true }
                 let open = try unit.openDeliveries(of: id)
                 for event in events {
                     for (delivery, reason) in DeliveryDecider().cancellations(after: event, of: after, open: open) {
-                        let stored = StoredEvent.encode(DeliveryEvent.cancelled(reason: reason))
-                        try unit.append(to: delivery.id.stream, expectedVersion: delivery.version, [NewEvent(type: stored.type, payload: stored.payload)])
+                        try unit.append([.cancelled(reason: reason)], to: delivery.id, expectedVersion: delivery.version)
                     }
                 }
                 return true

@@ -141,7 +141,7 @@ struct DeliveryBench: Sendable {
                     IntegrationEvent.connected(
                         .init(
                             id: id, projectID: "P", platform: .custom, name: "i\(n)", url: "https://x.test/\(n)", events: [.testCaseCreated])))
-                try transaction.append(to: id.stream, expectedVersion: 0, [NewEvent(type: connected.type, payload: connected.payload)])
+                try transaction.append(to: id.stream, expectedVersion: 0, [NewEvent(connected)])
             }
         }
         written += integrations.count
@@ -164,7 +164,7 @@ struct DeliveryBench: Sendable {
                             ]))
                     try transaction.append(
                         to: Publication.stream(eventID), expectedVersion: 0,
-                        [NewEvent(type: published.type, payload: published.payload)])
+                        [NewEvent(published)])
                     let changes: [DeliveryEvent] = [
                         .attempted(
                             .init(
@@ -177,10 +177,7 @@ struct DeliveryBench: Sendable {
                     ]
                     try transaction.append(
                         to: delivery.stream, expectedVersion: 0,
-                        changes.map {
-                            let stored = StoredEvent.encode($0)
-                            return NewEvent(type: stored.type, payload: stored.payload)
-                        })
+                        changes.map { NewEvent(StoredEvent.encode($0)) })
                     count += 1 + changes.count
                 }
                 return count

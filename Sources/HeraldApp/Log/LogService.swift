@@ -49,8 +49,6 @@ public struct LogService: Sendable {
         LogFollower(store, after: position, types: types)
     }
 
-    public func head() async throws -> LogPosition { try await store.head() }
-
     /// Empties every view and replays the whole log into them; commands wait until it is done.
     public func rebuildViews(every: Int, progress: @escaping @Sendable (_ processed: UInt64, _ total: UInt64) -> Void) async throws -> UInt64 {
         let started = ContinuousClock.now

@@ -1,7 +1,7 @@
 /// The name of an event stream: its kind, a dash, and the id of what it holds the history of
 /// ("integration-int_…", "delivery-dlv_…", "publication-<event id>").
 public struct StreamName: Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable {
         case integration, delivery, publication
     }
 
@@ -20,12 +20,6 @@ public struct StreamName: Hashable, Sendable, CustomStringConvertible {
         if rawValue.hasPrefix(Self.deliveryPrefix) { return .delivery }
         if rawValue.hasPrefix(Self.publicationPrefix) { return .publication }
         return nil
-    }
-
-    /// What follows the kind and its dash.
-    public var id: Substring {
-        guard let dash = rawValue.utf8.firstIndex(of: UInt8(ascii: "-")) else { return rawValue[...] }
-        return rawValue[rawValue.index(after: dash)...]
     }
 
     public var integrationID: IntegrationID? {

@@ -2,7 +2,7 @@ import HeraldCore
 import HeraldStore
 
 /// The writer's view of one group-commit transaction: appends, and reads that see them.
-final class SQLiteUnitOfWork: UnitOfWork {
+final class SQLiteUnitOfWork: UnitOfWorkReadingViews {
     let db: SQLiteConnection
     private let projections: [any Projection]
     private let integrationsInMemory: IntegrationsCache
@@ -71,10 +71,7 @@ final class SQLiteUnitOfWork: UnitOfWork {
 
     // MARK: Reads inside the transaction
 
-    private var views: SQLiteViews { SQLiteViews(db: db) }
-
-    func integration(_ id: IntegrationID) throws -> Integration? { try views.integration(id) }
-    func integration(projectID: String, url: String) throws -> Integration? { try views.integration(projectID: projectID, url: url) }
+    var views: SQLiteViews { SQLiteViews(db: db) }
 
     /// The in-memory view is the committed one: good enough unless this very transaction has
     /// changed an integration already. (It spares a fan-out a query of the table.)
@@ -83,12 +80,6 @@ final class SQLiteUnitOfWork: UnitOfWork {
             ? try views.integrations(ofProject: projectID) : integrationsInMemory.integrations(ofProject: projectID)
     }
 
-    func delivery(_ id: DeliveryID) throws -> Delivery? { try views.delivery(id) }
-    func openDeliveries(of integrationID: IntegrationID) throws -> [Delivery] { try views.openDeliveries(of: integrationID) }
-    func allOpenDeliveries() throws -> [Delivery] { try views.allOpenDeliveries() }
-    func deliveries(matching filter: DeliveryFilter, limit: Int) throws -> [Delivery] { try views.deliveries(matching: filter, limit: limit) }
-    func attempts(of id: DeliveryID) throws -> [DeliveryEvent.Attempt] { try views.attempts(of: id) }
-    func publication(_ eventID: String) throws -> PublicationRecord? { try views.publication(eventID) }
 }
 
 /// The views' queries on one connection.

@@ -29,7 +29,8 @@ public final class HeraldService: CallHandler {
 
     public func handle(_ call: ServerCall) {
         let integrations = app.integrations
-        let deadline = call.continuousDeadline
+        // A command's deadline, as the log's clock sees it; reads from memory don't need one.
+        var deadline: ContinuousClock.Instant? { call.continuousDeadline }
         switch call.method {
         case Method.connectIntegration:
             command(call, V1.ConnectIntegrationRequest.self) { request, done in

@@ -5,32 +5,24 @@ extension UnitOfWork {
     /// Appends an integration's events in their stored form.
     @discardableResult
     public func append(_ events: [IntegrationEvent], to id: IntegrationID, expectedVersion: UInt64) throws -> [RecordedEvent] {
-        try append(
-            to: id.stream, expectedVersion: expectedVersion,
-            events.map {
-                let stored = StoredEvent.encode($0)
-                return NewEvent(type: stored.type, payload: stored.payload)
-            })
+        try append(to: id.stream, expectedVersion: expectedVersion, events.map { NewEvent(StoredEvent.encode($0)) })
     }
 
     /// Appends a delivery's events in their stored form.
     @discardableResult
     public func append(_ events: [DeliveryEvent], to id: DeliveryID, expectedVersion: UInt64) throws -> [RecordedEvent] {
-        try append(
-            to: id.stream, expectedVersion: expectedVersion,
-            events.map {
-                let stored = StoredEvent.encode($0)
-                return NewEvent(type: stored.type, payload: stored.payload)
-            })
+        try append(to: id.stream, expectedVersion: expectedVersion, events.map { NewEvent(StoredEvent.encode($0)) })
     }
 
     /// Appends a published event and its fan-out: a new stream of one event.
     public func append(_ publication: Publication) throws -> RecordedEvent {
-        let stored = StoredEvent.encode(publication)
-        return try append(
-            to: Publication.stream(publication.event.eventID), expectedVersion: 0,
-            [NewEvent(type: stored.type, payload: stored.payload)])[0]
+        try append(to: Publication.stream(publication.event.eventID), expectedVersion: 0, [NewEvent(StoredEvent.encode(publication))])[0]
     }
+}
+
+extension NewEvent {
+    /// An event in the form `StoredEvent.encode` gives.
+    public init(_ stored: (type: String, payload: [UInt8])) { self.init(type: stored.type, payload: stored.payload) }
 }
 
 /// A recorded event as the domain knows it.

@@ -198,3 +198,24 @@ public final class LogSubscription: Sendable {
 public enum SystemClock {
     public static let milliseconds: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 }
+
+/// A unit of work whose reads are those of the views it holds: each implementation gives its
+/// views, and overrides only a read it answers otherwise.
+package protocol UnitOfWorkReadingViews: UnitOfWork {
+    associatedtype Views: ViewReader
+    var views: Views { get }
+}
+
+extension UnitOfWorkReadingViews {
+    package func integration(_ id: IntegrationID) throws -> Integration? { try views.integration(id) }
+    package func integration(projectID: String, url: String) throws -> Integration? { try views.integration(projectID: projectID, url: url) }
+    package func integrations(ofProject projectID: String) throws -> [Integration] { try views.integrations(ofProject: projectID) }
+    package func delivery(_ id: DeliveryID) throws -> Delivery? { try views.delivery(id) }
+    package func openDeliveries(of integrationID: IntegrationID) throws -> [Delivery] { try views.openDeliveries(of: integrationID) }
+    package func allOpenDeliveries() throws -> [Delivery] { try views.allOpenDeliveries() }
+    package func deliveries(matching filter: DeliveryFilter, limit: Int) throws -> [Delivery] {
+        try views.deliveries(matching: filter, limit: limit)
+    }
+    package func attempts(of id: DeliveryID) throws -> [DeliveryEvent.Attempt] { try views.attempts(of: id) }
+    package func publication(_ eventID: String) throws -> PublicationRecord? { try views.publication(eventID) }
+}

@@ -82,7 +82,7 @@ public struct LogFollower: Sendable {
     }
 
     /// Waits until a commit beyond what has been read is heard of. False when the wait was ended
-    /// (the task was cancelled, or `stop` was called).
+    /// (the task was cancelled).
     public mutating func waitForCommit() async -> Bool {
         while true {
             takeNotices()
@@ -98,9 +98,6 @@ public struct LogFollower: Sendable {
             guard await waitForCommit() else { return nil }
         }
     }
-
-    /// Ends the follower's waits, now and later.
-    public func stop() { notices.finish() }
 
     private mutating func takeNotices() {
         guard let heard = notices.take() else { return }

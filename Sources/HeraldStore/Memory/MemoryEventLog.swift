@@ -115,7 +115,7 @@ public final class MemoryEventLog: EventLog {
 }
 
 /// A unit of work on a copy of the views.
-private final class MemoryUnitOfWork: UnitOfWork {
+private final class MemoryUnitOfWork: UnitOfWorkReadingViews {
     var views: MemoryViews
     let now: Int64
 
@@ -142,16 +142,6 @@ private final class MemoryUnitOfWork: UnitOfWork {
         }
         return recorded
     }
-
-    func integration(_ id: IntegrationID) throws -> Integration? { try views.integration(id) }
-    func integration(projectID: String, url: String) throws -> Integration? { try views.integration(projectID: projectID, url: url) }
-    func integrations(ofProject projectID: String) throws -> [Integration] { try views.integrations(ofProject: projectID) }
-    func delivery(_ id: DeliveryID) throws -> Delivery? { try views.delivery(id) }
-    func openDeliveries(of integrationID: IntegrationID) throws -> [Delivery] { try views.openDeliveries(of: integrationID) }
-    func allOpenDeliveries() throws -> [Delivery] { try views.allOpenDeliveries() }
-    func deliveries(matching filter: DeliveryFilter, limit: Int) throws -> [Delivery] { try views.deliveries(matching: filter, limit: limit) }
-    func attempts(of id: DeliveryID) throws -> [DeliveryEvent.Attempt] { try views.attempts(of: id) }
-    func publication(_ eventID: String) throws -> PublicationRecord? { try views.publication(eventID) }
 }
 
 /// The log and its views as values: copying them is how a unit of work can be undone.
