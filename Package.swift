@@ -125,6 +125,20 @@ let package = Package(
             exclude: ["run"]
         ),
 
+        // Fuzzing: the targets libFuzzer feeds (tools/fuzz), and a driver that, built without
+        // libFuzzer, replays inputs through them.
+        .target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"),
+        .target(
+            name: "HeraldFuzzing",
+            dependencies: [
+                "HeraldCore", "HeraldWire", "HeraldApp",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Fuzz/Targets"
+        ),
+        .executableTarget(name: "herald-fuzz", dependencies: ["HeraldFuzzing", "CFuzzDriver"], path: "Fuzz/Driver"),
+
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"], exclude: ["Formatting/Golden"]),
         .testTarget(
             name: "HeraldWireTests",
@@ -158,6 +172,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "HeraldFuzzingTests", dependencies: ["HeraldFuzzing"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HeraldClient", "HeraldCore", "HeraldWire", "TestSupport"]),
         // A real HTTPS receiver with its own CA, shared by the delivery and end-to-end tests.
         .target(

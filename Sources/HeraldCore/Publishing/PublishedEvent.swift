@@ -86,6 +86,14 @@ public struct EventData: Sendable, Equatable {
         public var blocked: Int64?
         public var skipped: Int64?
         public var total: Int64?
+
+        public init(passed: Int64? = nil, failed: Int64? = nil, blocked: Int64? = nil, skipped: Int64? = nil, total: Int64? = nil) {
+            self.passed = passed
+            self.failed = failed
+            self.blocked = blocked
+            self.skipped = skipped
+            self.total = total
+        }
     }
 
     public init(
