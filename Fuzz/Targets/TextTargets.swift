@@ -46,6 +46,11 @@ extension FuzzTarget {
     /// A path's later segments are where platforms put tokens: a long one must not show.
     private static func checkMask(_ text: String) throws {
         let masked = WebhookURL.mask(text)
+        // Sealed text shows its hint, masked as any URL is.
+        if let sealed = SealedText(parsing: text) {
+            try require(masked == WebhookURL.mask(sealed.hint), "sealed text showed '\(masked)', not its hint masked")
+            return
+        }
         guard let schemeEnd = text.range(of: "://") else { return }
         let rest = text[schemeEnd.upperBound...]
         guard let slash = rest.firstIndex(of: "/") else { return }

@@ -14,6 +14,8 @@ public struct Application: Sendable {
         public var retryPolicy: RetryPolicy = .standard
         /// The most bytes of data a published event may carry.
         public var maximumEventBytes = PublishedEvent.defaultDataLimit
+        /// Seals webhook URLs and signing secrets before they enter the log; none keeps them in clear.
+        public var secrets: SecretKeyRing = .none
 
         public init() {}
     }
@@ -25,10 +27,12 @@ public struct Application: Sendable {
     ) {
         integrations = IntegrationService(
             store: store, decider: IntegrationDecider(allowList: settings.allowList),
-            hosts: hosts, sender: sender)
+            hosts: hosts, sender: sender, secrets: settings.secrets)
         deliveries = DeliveryService(
             store: store, decider: DeliveryDecider(policy: settings.retryPolicy),
             maximumEventBytes: settings.maximumEventBytes)
-        log = LogService(store: store, startedAt: startedAt, logger: logger, deliveryProgress: deliveryProgress)
+        log = LogService(
+            store: store, startedAt: startedAt, secretsKeyID: settings.secrets.keyID, logger: logger,
+            deliveryProgress: deliveryProgress)
     }
 }

@@ -22,6 +22,8 @@ public final class DeliveryReactor: Service, Sendable {
     public struct Settings: Sendable {
         public var maximumConcurrentAttempts = 64
         public var pacing: Pacing = .standard
+        /// Opens the URLs and signing secrets the log keeps sealed.
+        public var secrets: SecretKeyRing = .none
         public init() {}
     }
 
@@ -326,8 +328,18 @@ private final class ReactorState: @unchecked Sendable {
     private func send(_ entry: DeliveryQueue.Entry, to integration: Integration, _ body: [UInt8]) {
         let reactor = self.reactor!
         let startedAt = reactor.clock()
-        reactor.sender.submit(url: integration.url, body: body, id: entry.id.rawValue, signingSecret: integration.signingSecret)
-            .hop(to: eventLoop)
+        let secrets = reactor.settings.secrets
+        let sent: EventLoopFuture<AttemptResult>
+        do {
+            sent = reactor.sender.submit(
+                url: try secrets.open(integration.url), body: body, id: entry.id.rawValue,
+                signingSecret: try secrets.open(integration.signingSecret))
+        } catch {
+            // A key missing or damaged fails the attempt, which retries: started with the right key,
+            // heraldd delivers it.
+            sent = eventLoop.makeSucceededFuture(AttemptResult(httpStatus: nil, error: error.description, duration: .zero))
+        }
+        sent.hop(to: eventLoop)
             .assumeIsolated()
             .whenSuccess { [self] result in
                 answered(entry.id, entry.integrationID, pause: result.pause)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldApp
 import HeraldCore
 import HeraldServer
 import Logging
@@ -10,14 +11,44 @@ struct Heraldd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heraldd",
         abstract: "The Herald daemon: takes commands on a Unix socket and keeps the event log.",
+        version: HeraldVersion.current,
+        subcommands: [Serve.self, GenerateKey.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct GenerateKey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate-key",
+        abstract: "Write a new secrets key: 32 random bytes, in a new file of mode 0600.",
+        discussion: """
+            Give it to heraldd with --secrets-key-file to seal webhook URLs and signing secrets before they \
+            enter the log. An existing file is never overwritten: a lost key loses every secret sealed with it.
+            """)
+
+    @Argument(help: "The file to create.")
+    var path: String
+
+    func run() throws {
+        do {
+            try SecretsKeyFile.generate(at: path)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        print("wrote a new secrets key to \(path) (mode 0600); keep a copy somewhere safe: without it the secrets it seals are lost")
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the daemon (the default).",
         discussion: """
             Each option can also be set with the environment variable named in its help. Defaults: as root, \
             /run/herald/herald.sock and /var/lib/herald/herald.db; otherwise \
             $XDG_RUNTIME_DIR/herald/herald.sock (or /tmp/herald-$UID/herald.sock) and \
             $XDG_DATA_HOME/herald/herald.db (or ~/.local/share/herald/herald.db).
             SIGTERM or SIGINT shuts the daemon down gracefully.
-            """,
-        version: HeraldVersion.current)
+            """)
 
     @Option(help: "The Unix socket to listen on. (HERALD_SOCKET)")
     var socket: String?
@@ -67,6 +98,20 @@ struct Heraldd: AsyncParsableCommand {
 
     @Option(help: "standard paces each webhook by its platform's rate limit; off sends as fast as allowed. (HERALD_PACING)")
     var pacing: String?
+
+    @Option(
+        help: """
+            Seal webhook URLs and signing secrets with the 32-byte key in this file (mode 0600; see heraldd \
+            generate-key) before they enter the log. (HERALD_SECRETS_KEY_FILE)
+            """)
+    var secretsKeyFile: String?
+
+    @Option(
+        help: """
+            A key that sealed secrets before the current one: they are opened with it and sealed again with \
+            --secrets-key-file at start. Repeatable. (HERALD_SECRETS_PREVIOUS_KEY_FILES, comma-separated)
+            """)
+    var secretsPreviousKeyFile: [String] = []
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -135,12 +180,23 @@ struct Heraldd: AsyncParsableCommand {
         case let other: throw ValidationError("--pacing must be standard or off, not '\(other)'")
         }
 
+        let previousKeys = secretsPreviousKeyFile + Self.list(environment["HERALD_SECRETS_PREVIOUS_KEY_FILES"])
+        do {
+            configuration.secrets = try SecretsKeyFile.ring(
+                key: secretsKeyFile ?? environment["HERALD_SECRETS_KEY_FILE"], previous: previousKeys)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "heraldd")
+        if configuration.secrets.keyID == nil {
+            logger.notice("webhook URLs and signing secrets are stored unencrypted in the log; --secrets-key-file seals them")
+        }
         if !configuration.allowList.isEmpty {
             logger.warning(
                 "SSRF and URL-shape checks are off for allow-listed hosts",

@@ -26,8 +26,17 @@ struct CommandResult {
 
 /// Runs `herald` with arguments and waits for it.
 func herald(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    try run(Binaries.herald, arguments, environment: environment)
+}
+
+/// Runs `heraldd` with arguments and waits for it: for what exits at once (a subcommand, a refusal).
+func heraldd(_ arguments: [String]) throws -> CommandResult {
+    try run(Binaries.heraldd, arguments)
+}
+
+private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Binaries.herald)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe()

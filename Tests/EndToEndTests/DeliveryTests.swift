@@ -18,19 +18,9 @@ import Testing
                 dataJson: #"{"id":"TC-\#(n)","title":"Case \#(n)","createdBy":"ci"}"#))
     }
 
-    @Test func aCustomSignatureVerifiesWithTheStandardWebhooksLibrary() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let certificates = try TestCertificates.make(in: directory)
-        let receiver = try await HTTPSReceiver(certificates: certificates)
-        let daemon = DaemonProcess(directory: directory, arguments: ["--allow-host", "localhost", "--ca-file", certificates.caPath])
-        try await daemon.start()
-        let client = try await HeraldClient.connect(socketPath: daemon.socket)
-        let connected = try await client.connectIntegration(
-            .init(
-                projectId: "PRJ", platform: "custom", name: "hook", url: receiver.url(), events: ["test_case.created"]))
-        _ = try await publish(client, 1)
-        let request = try #require(await receiver.waitForRequests(1).first)
+    /// Checks a request's Standard Webhooks signature with the reference Python library; returns its
+    /// exit status and what it printed.
+    static func verifySignature(of request: HTTPSReceiver.Request, secret: String, in directory: String) throws -> (Int32, String) {
         try Data(request.body).write(to: URL(fileURLWithPath: "\(directory)/body"))
         let headers = ["webhook-id", "webhook-timestamp", "webhook-signature"].map { ($0, request.header($0) ?? "") }
         let script = """
@@ -45,14 +35,31 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let headerJSON = String(decoding: try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: headers)), as: UTF8.self)
         let python = ProcessInfo.processInfo.environment["HERALD_TEST_PYTHON"] ?? "python3"
-        process.arguments = [python, "-c", script, "\(directory)/body", headerJSON, connected.signingSecret]
+        process.arguments = [python, "-c", script, "\(directory)/body", headerJSON, secret]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "standardwebhooks said: \(printed)")
+        return (process.terminationStatus, printed)
+    }
+
+    @Test func aCustomSignatureVerifiesWithTheStandardWebhooksLibrary() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificates = try TestCertificates.make(in: directory)
+        let receiver = try await HTTPSReceiver(certificates: certificates)
+        let daemon = DaemonProcess(directory: directory, arguments: ["--allow-host", "localhost", "--ca-file", certificates.caPath])
+        try await daemon.start()
+        let client = try await HeraldClient.connect(socketPath: daemon.socket)
+        let connected = try await client.connectIntegration(
+            .init(
+                projectId: "PRJ", platform: "custom", name: "hook", url: receiver.url(), events: ["test_case.created"]))
+        _ = try await publish(client, 1)
+        let request = try #require(await receiver.waitForRequests(1).first)
+        let (status, printed) = try Self.verifySignature(of: request, secret: connected.signingSecret, in: directory)
+        #expect(status == 0, "standardwebhooks said: \(printed)")
         #expect(printed.contains("verified"))
 
         // The secret rotates; the old one no longer verifies what is sent next.

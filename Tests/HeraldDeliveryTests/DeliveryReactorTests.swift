@@ -75,7 +75,7 @@ import Testing
     }
 
     func withReactor<T>(
-        integrations: [String] = ["https://a.test/hook"], log: MemoryEventLog? = nil,
+        integrations: [String] = ["https://a.test/hook"], log: MemoryEventLog? = nil, secrets: SecretKeyRing = .none,
         answer: @escaping @Sendable (Int, String) -> AttemptResult,
         _ body: (Harness) async throws -> T
     ) async throws -> T {
@@ -99,6 +99,7 @@ import Testing
         let deliveries = DeliveryService(store: log, decider: DeliveryDecider(), jitter: { 0.5 })
         var settings = DeliveryReactor.Settings()
         settings.pacing = .unpaced
+        settings.secrets = secrets
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let reactor = DeliveryReactor(store: log, deliveries: deliveries, sender: sender, settings: settings, logger: logger, clock: clock)
@@ -183,6 +184,27 @@ import Testing
             #expect(harness.sender.made[1].at == 600_000)
             await harness.loop.advanceTime(by: .milliseconds(2))
             try await harness.settle("delivered") { try await delivery(harness, id)?.status == .delivered }
+        }
+    }
+
+    /// A URL sealed at rest is opened for its request; one that no key given opens fails its
+    /// attempt with the reason, which retries, and nothing traps.
+    @Test func aSealedURLIsOpenedToSendAndOneWithoutItsKeyFailsTheAttempt() async throws {
+        let ring = try SecretKeyRing(key: [UInt8](repeating: 5, count: 32))
+        let other = try SecretKeyRing(key: [UInt8](repeating: 6, count: 32))
+        try await withReactor(
+            integrations: [ring.sealURL("https://a.test/hook"), other.sealURL("https://b.test/hook")], secrets: ring,
+            answer: { _, _ in AttemptResult(httpStatus: 200, duration: .zero) }
+        ) { harness in
+            try await harness.settle("the reactor to start") { harness.reactor.progress.position == 2 }
+            let published = try await publish(harness.deliveries)
+            let unopened = try #require(published.first { $0.integrationID == IntegrationID("int_1") })
+            try await harness.settle("the attempt that could be made") { harness.sender.made.count == 1 }
+            #expect(harness.sender.made.map(\.url) == ["https://a.test/hook"], "the sender gets the URL in clear")
+            await harness.loop.advanceTime(by: .milliseconds(2))
+            try await harness.settle("the other's failure") { try await delivery(harness, unopened.id)?.status == .failed }
+            let failed = try #require(try await delivery(harness, unopened.id))
+            #expect(failed.lastError.contains("sealed with key \(other.keyID!)"), "\(failed.lastError)")
         }
     }
 

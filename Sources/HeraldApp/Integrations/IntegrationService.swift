@@ -12,21 +12,27 @@ public struct IntegrationService: Sendable {
     let decider: IntegrationDecider
     let hosts: any HostChecking
     let sender: any WebhookSending
+    let secrets: SecretKeyRing
 
-    public init(store: any EventLog, decider: IntegrationDecider, hosts: any HostChecking, sender: any WebhookSending) {
+    public init(
+        store: any EventLog, decider: IntegrationDecider, hosts: any HostChecking, sender: any WebhookSending,
+        secrets: SecretKeyRing = .none
+    ) {
         self.store = store
         self.decider = decider
         self.hosts = hosts
         self.sender = sender
+        self.secrets = secrets
     }
 
-    /// The integration after a command, and which secrets the command set (only those are shown,
-    /// and only in the reply to it).
+    /// The integration after a command, and, in clear, the secrets the command set: only those are
+    /// shown, and only in the reply to it.
     public struct Outcome: Sendable {
         public let integration: Integration
-        public let setURL: Bool
-        /// The command created or rotated the signing secret.
-        public var setSecret = false
+        /// The webhook URL, when the command set it.
+        public var webhookURL: String?
+        /// The signing secret, when the command created or rotated it.
+        public var signingSecret: String?
     }
 
     public typealias Completion = @Sendable (Result<Outcome, any Error>) -> Void
@@ -100,10 +106,9 @@ public struct IntegrationService: Sendable {
         let integration = try integration(id)
         let sample = PublishedEvent.sample(projectID: integration.projectID, type: integration.events.first ?? .testCaseCreated)
         let body = PayloadFormatter.payload(for: sample.notification, platform: integration.platform).serialized()
+        let (url, signingSecret) = try open(integration)
         let started = SystemClock.milliseconds()
-        let result = await sender.send(
-            url: integration.url, body: Array(body.utf8), id: "test_" + sample.eventID,
-            signingSecret: integration.signingSecret)
+        let result = await sender.send(url: url, body: Array(body.utf8), id: "test_" + sample.eventID, signingSecret: signingSecret)
         let attempt = DeliveryEvent.Attempt(
             number: 1, startedAt: started, durationMilliseconds: UInt32(clamping: result.duration.milliseconds),
             httpStatus: result.httpStatus ?? 0, error: result.error, responseSnippet: result.responseSnippet,
@@ -133,8 +138,10 @@ public struct IntegrationService: Sendable {
         } catch {
             return completion(.failure(error))
         }
-        let valid = validated.command
-        let write: @Sendable () -> Void = { [store, decider] in
+        // Sealed before anything compares or stores it: sealing is deterministic, so the same URL
+        // seals to the same text, and the decider compares sealed with sealed.
+        let valid = secrets.sealing(validated.command)
+        let write: @Sendable () -> Void = { [store, decider, secrets] in
             store.write(
                 deadline: deadline,
                 { unit in
@@ -145,9 +152,9 @@ public struct IntegrationService: Sendable {
                             try unit.integration(id)
                         }
                     let events = try decider.decide(valid: valid, state: state)
-                    if events.isEmpty, let state { return Outcome(integration: state, setURL: false) }
+                    if events.isEmpty, let state { return Outcome(integration: state) }
                     let isNew = if case .connect = valid { true } else { false }
-                    return try Self.append(events, to: id, after: isNew ? nil : state, unit)
+                    return try Self.append(events, to: id, after: isNew ? nil : state, unit, secrets: secrets)
                 }, completion: completion)
         }
         guard let host = validated.hostToResolve else { return write() }
@@ -157,7 +164,8 @@ public struct IntegrationService: Sendable {
     }
 
     private static func append(
-        _ events: [IntegrationEvent], to id: IntegrationID, after state: Integration?, _ unit: any UnitOfWork
+        _ events: [IntegrationEvent], to id: IntegrationID, after state: Integration?, _ unit: any UnitOfWork,
+        secrets: SecretKeyRing
     ) throws -> Outcome {
         let recorded = try unit.append(events, to: id, expectedVersion: state?.version ?? 0)
         // The same fold the views just ran, without reading them back.
@@ -194,6 +202,91 @@ public struct IntegrationService: Sendable {
                 try unit.append([.cancelled(reason: reason)], to: delivery.id, expectedVersion: delivery.version)
             }
         }
-        return Outcome(integration: after, setURL: setURL, setSecret: setSecret)
+        return Outcome(
+            integration: after, webhookURL: setURL ? try secrets.open(after.url) : nil,
+            signingSecret: setSecret ? try secrets.open(after.signingSecret) : nil)
+    }
+}
+
+// MARK: - Secrets at rest
+
+extension IntegrationService {
+    /// An integration's URL and signing secret in clear, to send with.
+    public func open(_ integration: Integration) throws(DomainError) -> (url: String, signingSecret: String) {
+        do {
+            return (try secrets.open(integration.url), try secrets.open(integration.signingSecret))
+        } catch {
+            throw .failedPrecondition("\(integration.id): \(error)")
+        }
+    }
+
+    /// Refuses to start on a log whose integrations hold secrets that no key given can open: every
+    /// delivery of theirs would fail.
+    public func checkSecretsOpen() throws(DomainError) {
+        try secrets.checkOpens(list(projectID: nil))
+    }
+
+    /// Seals again, with the current key, every integration's URL and secret that it didn't seal:
+    /// those stored in clear before there was a key, and those of a previous key. Each is written
+    /// as an edit or a secret rotation with the same value, so the views hold only what the current
+    /// key opens, and the previous key is needed no longer. Returns how many integrations changed.
+    public func resealAll(deadline: ContinuousClock.Instant? = nil) async throws -> Int {
+        var count = 0
+        for integration in list(projectID: nil)
+        where secrets.needsResealing(integration.url) || secrets.needsResealing(integration.signingSecret) {
+            let changed = try await store.write(deadline: deadline) { [secrets] unit in
+                // Read again inside the unit: a command may have changed it since the listing.
+                guard let current = try unit.integration(integration.id) else { return false }
+                var events: [IntegrationEvent] = []
+                if secrets.needsResealing(current.url) {
+                    events.append(.edited(.init(url: secrets.sealURL(try secrets.open(current.url)))))
+                }
+                if secrets.needsResealing(current.signingSecret) {
+                    events.append(.secretRotated(secret: try secrets.resealed(current.signingSecret)))
+                }
+                guard !events.isEmpty else { return false }
+                _ = try unit.append(events, to: current.id, expectedVersion: current.version)
+                return true
+            }
+            if changed { count += 1 }
+        }
+        return count
+    }
+}
+
+extension SecretKeyRing {
+    /// Throws, naming the key needed, if any of the integrations' secrets doesn't open.
+    public func checkOpens(_ integrations: [Integration]) throws(DomainError) {
+        var failures: [String: [IntegrationID]] = [:]
+        for integration in integrations {
+            do {
+                _ = try open(integration.url)
+                _ = try open(integration.signingSecret)
+            } catch {
+                failures[error.description, default: []].append(integration.id)
+            }
+        }
+        guard let (reason, ids) = failures.first else { return }
+        let some = ids.prefix(3).map(\.rawValue).joined(separator: ", ")
+        throw .failedPrecondition("\(reason) (\(ids.count) integration\(ids.count == 1 ? "" : "s"): \(some))")
+    }
+
+    /// A valid command with its new URL and signing secret sealed.
+    func sealing(_ command: IntegrationDecider.ValidCommand) -> IntegrationDecider.ValidCommand {
+        switch command {
+        case .connect(var connected):
+            connected.url = sealURL(connected.url)
+            connected.signingSecret = seal(connected.signingSecret)
+            return .connect(connected)
+        case .edit(var edited):
+            edited.url = edited.url.map(sealURL)
+            return .edit(edited)
+        case .reconnect(let url):
+            return .reconnect(url: url.map(sealURL))
+        case .rotateSecret(let secret):
+            return .rotateSecret(secret: seal(secret))
+        case .reset:
+            return .reset
+        }
     }
 }

@@ -7,15 +7,17 @@ import Logging
 public struct LogService: Sendable {
     let store: any EventLog
     let startedAt: Int64
+    let secretsKeyID: String?
     let deliveryProgress: @Sendable () -> DeliveryProgress?
     let logger: Logger
 
     public init(
-        store: any EventLog, startedAt: Int64, logger: Logger,
+        store: any EventLog, startedAt: Int64, secretsKeyID: String? = nil, logger: Logger,
         deliveryProgress: @escaping @Sendable () -> DeliveryProgress?
     ) {
         self.store = store
         self.startedAt = startedAt
+        self.secretsKeyID = secretsKeyID
         self.logger = logger
         self.deliveryProgress = deliveryProgress
     }
@@ -29,6 +31,9 @@ public struct LogService: Sendable {
         public let startedAt: Int64
         /// Nil when no reactor runs.
         public let delivery: DeliveryProgress?
+        /// The id of the key that seals secrets before they enter the log; nil when they are
+        /// stored in clear.
+        public let secretsKeyID: String?
 
         /// How far a view is behind the head.
         public func lag(of checkpoint: Checkpoint) -> UInt64 { head - min(head, checkpoint.position) }
@@ -41,7 +46,7 @@ public struct LogService: Sendable {
         let head = store.knownHead
         return Status(
             head: head, checkpoints: checkpoints, store: store.location, version: HeraldVersion.current,
-            startedAt: startedAt, delivery: deliveryProgress())
+            startedAt: startedAt, delivery: deliveryProgress(), secretsKeyID: secretsKeyID)
     }
 
     /// A follower of the events after `position`, subscribed from now on.

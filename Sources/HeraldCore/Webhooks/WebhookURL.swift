@@ -70,6 +70,9 @@ public struct WebhookURL: Hashable, Sendable, CustomStringConvertible {
     /// Masks any URL-like text, valid or not, so that even an error message can't leak a token.
     /// It works on the text alone, without a URL parser: it runs for every row a view writes.
     public static func mask(_ text: String) -> String {
+        // A sealed URL carries its masked form. The hint is masked again: text that merely looks
+        // sealed (a caller's typo, an attacker's input) must not show what it holds either.
+        if SealedText.isSealed(text) { return SealedText(parsing: text).map { mask($0.hint) } ?? "…" }
         let utf8 = text.utf8
         guard let schemeEnd = utf8.firstRange(of: "://".utf8) else { return "…" }
         let scheme = text[..<schemeEnd.lowerBound]

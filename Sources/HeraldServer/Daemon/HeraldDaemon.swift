@@ -35,6 +35,8 @@ public struct DaemonConfiguration: Sendable {
     public var caFile: String?
     public var maximumConcurrentDeliveries = 64
     public var pacing: Pacing = .standard
+    /// Seals webhook URLs and signing secrets before they enter the log; none keeps them in clear.
+    public var secrets: SecretKeyRing = .none
 
     public init(socketPath: String, databasePath: String) {
         self.socketPath = socketPath
@@ -70,21 +72,31 @@ public struct HeraldDaemon: Sendable {
         senderSettings.attemptTimeout = configuration.retryPolicy.attemptTimeout
         senderSettings.caFile = configuration.caFile
         senderSettings.allowList = configuration.allowList
-        let sender: WebhookSender
-        do {
-            sender = try WebhookSender(settings: senderSettings, eventLoop: deliveryGroup.next(), threadPool: threadPool)
-        } catch {
-            // Nothing ran yet: close what was opened.
+        // Nothing has run yet when a check fails: close what was opened.
+        func abandon(_ error: any Error) -> any Error {
             Task {
                 await store.close()
                 await resources.shutdown()
             }
-            throw error
+            return error
+        }
+        // A log whose secrets no key given opens would fail every delivery: refused at once.
+        do {
+            try configuration.secrets.checkOpens(store.integrations.list(projectID: nil))
+        } catch {
+            throw abandon(error)
+        }
+        let sender: WebhookSender
+        do {
+            sender = try WebhookSender(settings: senderSettings, eventLoop: deliveryGroup.next(), threadPool: threadPool)
+        } catch {
+            throw abandon(error)
         }
         var appSettings = Application.Settings()
         appSettings.allowList = configuration.allowList
         appSettings.retryPolicy = configuration.retryPolicy
         appSettings.maximumEventBytes = configuration.maximumEventBytes
+        appSettings.secrets = configuration.secrets
         let progress = Mutex<DeliveryReactor?>(nil)
         let app = Application(
             store: store, settings: appSettings, hosts: HostResolver(threadPool: threadPool), sender: sender,
@@ -92,6 +104,7 @@ public struct HeraldDaemon: Sendable {
         var reactorSettings = DeliveryReactor.Settings()
         reactorSettings.maximumConcurrentAttempts = configuration.maximumConcurrentDeliveries
         reactorSettings.pacing = configuration.pacing
+        reactorSettings.secrets = configuration.secrets
         let reactor = DeliveryReactor(store: store, deliveries: app.deliveries, sender: sender, settings: reactorSettings, logger: logger)
         progress.withLock { $0 = reactor }
 
@@ -111,7 +124,7 @@ public struct HeraldDaemon: Sendable {
             group: group, logger: logger, onListening: onListening)
         logger.info("log open", metadata: ["store": "\(store.location)", "head": "\(store.knownHead)", "version": "\(HeraldVersion.current)"])
         self.app = app
-        services = [resources, StoreService(store: store, logger: logger), reactor, listener]
+        services = [resources, StoreService(store: store, integrations: app.integrations, logger: logger), reactor, listener]
     }
 
     /// The group that runs the services; `signals` start its graceful shutdown.
@@ -131,12 +144,28 @@ public struct HeraldDaemon: Sendable {
 /// down, after every service that writes to it has stopped.
 struct StoreService: Service {
     let store: any EventLog
+    let integrations: IntegrationService
     let logger: Logger
 
     func run() async throws {
+        await reseal()
         try? await gracefulShutdown()
         await store.close()
         logger.info("log closed")
+    }
+}
+
+extension StoreService {
+    /// Secrets the current key didn't seal (stored before there was a key, or under a previous
+    /// key) are sealed again as soon as the log is open. A failure is logged, not fatal: it is
+    /// tried again at the next start, and the deliveries open what they find meanwhile.
+    func reseal() async {
+        do {
+            let count = try await integrations.resealAll()
+            if count > 0 { logger.notice("secrets sealed again with the current key", metadata: ["integrations": "\(count)"]) }
+        } catch {
+            logger.error("sealing secrets again failed; tried again at the next start", metadata: ["error": "\(error)"])
+        }
     }
 }
 

@@ -81,7 +81,7 @@ public final class HeraldService: CallHandler {
                     startedAtUnixMs: status.startedAt, reactorPosition: status.delivery?.position ?? 0,
                     deliveriesQueued: UInt64(status.delivery?.queued ?? 0), deliveriesInFlight: UInt64(status.delivery?.inFlight ?? 0),
                     maxFrameBytes: UInt32(clamping: maximumFrameSize),
-                    maxEventBytes: UInt32(clamping: app.deliveries.maximumEventBytes))
+                    maxEventBytes: UInt32(clamping: app.deliveries.maximumEventBytes), secretsKeyId: status.secretsKeyID ?? "")
             }
         case Method.publishEvent:
             guard let request = decode(call, V1.PublishEventRequest.self) else { return }
@@ -187,8 +187,7 @@ public final class HeraldService: CallHandler {
                 call.reply {
                     V1.IntegrationResponse(
                         integration: V1.Integration(outcome.integration),
-                        webhookUrl: outcome.setURL ? outcome.integration.url : "",
-                        signingSecret: outcome.setSecret ? outcome.integration.signingSecret : "")
+                        webhookUrl: outcome.webhookURL ?? "", signingSecret: outcome.signingSecret ?? "")
                 }
             case .failure(let error):
                 call.fail(rpcError(error))

@@ -525,11 +525,15 @@ extension V1 {
         /// data_json a PublishEvent may carry.
         public var maxFrameBytes: UInt32 = 0
         public var maxEventBytes: UInt32 = 0
+        /// The id of the key that seals webhook URLs and signing secrets before they
+        /// enter the log (heraldd --secrets-key-file); empty when they are stored in
+        /// clear.
+        public var secretsKeyId: String = ""
 
         public init(
             headPosition: UInt64 = 0, projections: [ProjectionStatus] = [], socketPath: String = "", databasePath: String = "", version: String = "",
             startedAtUnixMs: Int64 = 0, reactorPosition: UInt64 = 0, deliveriesQueued: UInt64 = 0, deliveriesInFlight: UInt64 = 0, maxFrameBytes: UInt32 = 0,
-            maxEventBytes: UInt32 = 0
+            maxEventBytes: UInt32 = 0, secretsKeyId: String = ""
         ) {
             self.headPosition = headPosition
             self.projections = projections
@@ -542,6 +546,7 @@ extension V1 {
             self.deliveriesInFlight = deliveriesInFlight
             self.maxFrameBytes = maxFrameBytes
             self.maxEventBytes = maxEventBytes
+            self.secretsKeyId = secretsKeyId
         }
 
         public init(wireBytes: [UInt8]) throws {
@@ -553,7 +558,8 @@ extension V1 {
                 headPosition: m.head_position, projections: try ProtobufC.messages(m.n_projections, m.projections) { try ProjectionStatus($0) },
                 socketPath: ProtobufC.string(m.socket_path), databasePath: ProtobufC.string(m.database_path), version: ProtobufC.string(m.version),
                 startedAtUnixMs: m.started_at_unix_ms, reactorPosition: m.reactor_position, deliveriesQueued: m.deliveries_queued,
-                deliveriesInFlight: m.deliveries_in_flight, maxFrameBytes: m.max_frame_bytes, maxEventBytes: m.max_event_bytes)
+                deliveriesInFlight: m.deliveries_in_flight, maxFrameBytes: m.max_frame_bytes, maxEventBytes: m.max_event_bytes,
+                secretsKeyId: ProtobufC.string(m.secrets_key_id))
         }
 
         public func wireBytes() -> [UInt8] {
@@ -575,6 +581,7 @@ extension V1 {
             m.pointee.deliveries_in_flight = deliveriesInFlight
             m.pointee.max_frame_bytes = maxFrameBytes
             m.pointee.max_event_bytes = maxEventBytes
+            m.pointee.secrets_key_id = arena.string(secretsKeyId)
             return m
         }
     }

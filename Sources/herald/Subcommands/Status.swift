@@ -3,7 +3,9 @@ import HeraldWire
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the log head, each projection's checkpoint and lag, the delivery reactor's queue, the socket, the database and the version.")
+        abstract:
+            "Show the log head, each projection's checkpoint and lag, the delivery reactor's queue, the socket, the database, how secrets are stored and the version."
+    )
 
     @OptionGroup var options: ClientOptions
 
@@ -17,6 +19,10 @@ struct Status: AsyncParsableCommand {
         print("socket    \(status.socketPath)")
         print("database  \(status.databasePath)")
         print("log head  \(status.headPosition)")
+        print(
+            status.secretsKeyId.isEmpty
+                ? "secrets   stored unencrypted in the log (heraldd --secrets-key-file seals them)"
+                : "secrets   sealed with AES-256-GCM, key \(status.secretsKeyId)")
         print(
             "reactor   at \(status.reactorPosition) (lag \(status.headPosition - min(status.headPosition, status.reactorPosition))), "
                 + "\(status.deliveriesQueued) deliveries queued, \(status.deliveriesInFlight) in flight")

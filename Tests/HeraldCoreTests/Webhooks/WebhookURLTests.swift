@@ -118,6 +118,14 @@ import Testing
         #expect(WebhookURL.mask("garbage with secret") == "…")
     }
 
+    /// A sealed URL shows the masked form it carries; text that only looks sealed shows no more than
+    /// a URL would (the fuzzer found a hint holding a whole URL shown as it was).
+    @Test func aSealedURLShowsItsHintMaskedAgain() {
+        #expect(WebhookURL.mask("sealed:v1:0a1b2c3d:AAAA:https://hooks.slack.com/services/…") == "https://hooks.slack.com/services/…")
+        #expect(WebhookURL.mask("sealed:v1:0a1b2c3d:AAAA:https://hooks.slack.com/services/T/B/SECRET") == "https://hooks.slack.com/services/…")
+        #expect(WebhookURL.mask("sealed:v1:broken") == "…")
+    }
+
     @Test func addressPolicyChecksEveryResolvedAddress() {
         #expect(throws: Never.self) { try AddressPolicy.check(host: "a.test", addresses: [.v4(0x0808_0808)]) }
         #expect { try AddressPolicy.check(host: "a.test", addresses: [.v4(0x0808_0808), .v4(0x7F00_0001)]) } throws: {

@@ -2150,7 +2150,7 @@ const ProtobufCMessageDescriptor herald__v1__projection_status__descriptor =
   (ProtobufCMessageInit) herald__v1__projection_status__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor herald__v1__status_response__field_descriptors[11] =
+static const ProtobufCFieldDescriptor herald__v1__status_response__field_descriptors[12] =
 {
   {
     "head_position",
@@ -2284,6 +2284,18 @@ static const ProtobufCFieldDescriptor herald__v1__status_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "secrets_key_id",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Herald__V1__StatusResponse, secrets_key_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned herald__v1__status_response__field_indices_by_name[] = {
   3,   /* field[3] = database_path */
@@ -2294,6 +2306,7 @@ static const unsigned herald__v1__status_response__field_indices_by_name[] = {
   9,   /* field[9] = max_frame_bytes */
   1,   /* field[1] = projections */
   6,   /* field[6] = reactor_position */
+  11,   /* field[11] = secrets_key_id */
   2,   /* field[2] = socket_path */
   5,   /* field[5] = started_at_unix_ms */
   4,   /* field[4] = version */
@@ -2301,7 +2314,7 @@ static const unsigned herald__v1__status_response__field_indices_by_name[] = {
 static const ProtobufCIntRange herald__v1__status_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor herald__v1__status_response__descriptor =
 {
@@ -2311,7 +2324,7 @@ const ProtobufCMessageDescriptor herald__v1__status_response__descriptor =
   "Herald__V1__StatusResponse",
   "herald.v1",
   sizeof(Herald__V1__StatusResponse),
-  11,
+  12,
   herald__v1__status_response__field_descriptors,
   herald__v1__status_response__field_indices_by_name,
   1,  herald__v1__status_response__number_ranges,

@@ -296,10 +296,16 @@ struct  Herald__V1__StatusResponse
    */
   uint32_t max_frame_bytes;
   uint32_t max_event_bytes;
+  /*
+   * The id of the key that seals webhook URLs and signing secrets before they
+   * enter the log (heraldd --secrets-key-file); empty when they are stored in
+   * clear.
+   */
+  char *secrets_key_id;
 };
 #define HERALD__V1__STATUS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&herald__v1__status_response__descriptor) \
-    , 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0 }
+    , 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Herald__V1__ReplayRequest
