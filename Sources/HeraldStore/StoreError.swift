@@ -11,6 +11,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible, Sendable {
             case closed
             case deadlineExceeded = "deadline exceeded"
             case unavailable
+            case storageFull = "storage full"
         }
 
         private let base: Base
@@ -29,6 +30,9 @@ public struct StoreError: Error, Equatable, CustomStringConvertible, Sendable {
         public static let deadlineExceeded = Code(.deadlineExceeded)
         /// The store can't be reached or can't write now (a full disk, a lost connection).
         public static let unavailable = Code(.unavailable)
+        /// The store's disk or quota is full: nothing was written, and the same write may succeed
+        /// once there is space.
+        public static let storageFull = Code(.storageFull)
     }
 
     public let code: Code

@@ -58,6 +58,8 @@ final class DaemonProcess {
     let socket: String
     let database: String
     var extraArguments: [String]
+    /// Somewhere other than `directory` for the database (a mount of the test's own).
+    var databaseOverride: String?
     private(set) var process: Process?
     let logPath: String
 
@@ -72,7 +74,7 @@ final class DaemonProcess {
     func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.heraldd)
-        process.arguments = ["--socket", socket, "--db", database, "--allow-host", "hooks.slack.com"] + extraArguments
+        process.arguments = ["--socket", socket, "--db", databaseOverride ?? database, "--allow-host", "hooks.slack.com"] + extraArguments
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()

@@ -145,7 +145,10 @@ import Testing
                 }
             }
         }
-        _ = await receiver.waitForRequests(150)
+        // Killed mid-load: once 150 deliveries are acknowledged (bounded: 20 s), while more are
+        // being published and attempted.
+        let loaded = ContinuousClock.now + .seconds(20)
+        while acknowledged.ids.count < 150, ContinuousClock.now < loaded { try await Task.sleep(for: .milliseconds(5)) }
         daemon.stop(SIGKILL)
         await publishers.value
         let acked = acknowledged.ids

@@ -70,7 +70,8 @@ import Testing
             "hostile peers: peak \(peak / 1_048_576) MiB (from \(before / 1_048_576) MiB), status p50 \(latencies[latencies.count / 2]), p99 \(p99), max \(latencies.last!)"
         )
         #expect(peak - before < 256 * 1_048_576, "peak \(peak / 1_048_576) MiB from \(before / 1_048_576) MiB")
-        #expect(latencies.last! < .seconds(2), "slowest status call \(latencies.last!)")
+        // Unbounded, no call was answered at all; a loaded machine may still take a second or two.
+        #expect(latencies.last! < .seconds(5), "slowest status call \(latencies.last!)")
         peers.removeAll()
 
         // Peers with small answers leave many frames behind them when they go: dropped, not served.

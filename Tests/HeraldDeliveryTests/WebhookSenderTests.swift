@@ -156,6 +156,45 @@ import Testing
         }
     }
 
+    // MARK: Against receivers that misbehave
+
+    /// Each hostile answer ends within the attempt's timeout, and an endless one is read no further
+    /// than the snippet: what a receiver does can't hold an attempt or the daemon's memory.
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            ("holds the TLS handshake", HostileReceiver.Behaviour.holdHandshake),
+            ("trickles a byte a second", .trickle),
+            ("sends 100 MB", .flood(bytes: 100 * 1024 * 1024)),
+        ])
+    func aHostileReceiverCostsOneTimeoutAtMost(_ what: String, _ behaviour: HostileReceiver.Behaviour) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-hostile-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificates = try TestCertificates.make(in: directory)
+        let receiver = try await HostileReceiver(behaviour, certificates: certificates)
+        var settings = WebhookSender.Settings()
+        settings.caFile = certificates.caPath
+        settings.allowList = try HostAllowList(["localhost"])
+        settings.attemptTimeout = .seconds(2)
+        let sender = try WebhookSender(settings: settings, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), threadPool: .singleton)
+        let result = await sender.send(url: receiver.url(), body: Array("{}".utf8), id: "d1", signingSecret: "")
+        // The timeout, and a little for the loop to notice it.
+        #expect(result.duration < .seconds(3), "\(what): took \(result.duration)")
+        if case .flood = behaviour {
+            // The status says delivered; the body is read only as far as the snippet, then the
+            // connection is dropped: the rest of the 100 MB is never sent, let alone buffered.
+            #expect(result.httpStatus == 200, "\(result.error)")
+            #expect(result.responseSnippet.utf8.count == WebhookSender.snippetLimit)
+            #expect(receiver.bytesSent < 16 * 1024 * 1024, "\(receiver.bytesSent) bytes were taken")
+        } else {
+            #expect(!result.isSuccess)
+            #expect(result.error.contains("timed out"), "\(what): \(result.error)")
+        }
+        await sender.shutdown()
+        await receiver.shutdown()
+    }
+
     @Test func anUnreadableCAFileIsAClearError() throws {
         var settings = WebhookSender.Settings()
         settings.caFile = "/nonexistent/ca.pem"

@@ -53,10 +53,10 @@ public final class SQLiteEventLog: EventLog, Sendable {
             // cost dozens of write calls per publish.
             try db.execute("PRAGMA temp_store = MEMORY")
             try Schema.migrate(db)
-            writer = Writer(db: db, projections: projections, integrations: integrations, clock: clock, logger: logger)
+            writer = Writer(db: db, path: path, projections: projections, integrations: integrations, clock: clock, logger: logger)
         } catch {
             Foundation.close(lockFile)
-            throw error
+            throw (error as? SQLiteError)?.storeError(path: path) ?? error
         }
         writer.onCommit = { [notices] notice in notices.notify(notice) }
         writer.refresh(nil)
@@ -176,9 +176,13 @@ public final class SQLiteEventLog: EventLog, Sendable {
     /// Runs `body` with a pooled read connection on one of the log's read threads.
     package func withReader<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await readThreads.runIfActive { [self] in
-            let db = try readers.withLock { $0.popLast() } ?? SQLiteConnection(path: path, readOnly: true)
-            defer { readers.withLock { $0.append(db) } }
-            return try body(db)
+            do {
+                let db = try readers.withLock { $0.popLast() } ?? SQLiteConnection(path: path, readOnly: true)
+                defer { readers.withLock { $0.append(db) } }
+                return try body(db)
+            } catch let error as SQLiteError {
+                throw error.storeError(path: path) ?? error
+            }
         }
     }
 

@@ -20,6 +20,7 @@ struct PendingWrite: @unchecked Sendable {
 /// calls block.
 final class Writer: @unchecked Sendable {
     private let db: SQLiteConnection
+    private let path: String
     private let projections: [any Projection]
     private let integrations: IntegrationsCache
     private let clock: @Sendable () -> Int64
@@ -40,10 +41,11 @@ final class Writer: @unchecked Sendable {
     static let maximumBatch = 1024
 
     init(
-        db: SQLiteConnection, projections: [any Projection], integrations: IntegrationsCache,
+        db: SQLiteConnection, path: String, projections: [any Projection], integrations: IntegrationsCache,
         clock: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.db = db
+        self.path = path
         self.projections = projections
         self.integrations = integrations
         self.clock = clock
@@ -119,6 +121,12 @@ final class Writer: @unchecked Sendable {
         try? db.run("COMMIT")
     }
 
+    /// A failure of the database itself as the store's error, which says what happened; a
+    /// command's own errors as they are.
+    private func translated(_ error: any Error) -> any Error {
+        (error as? SQLiteError)?.storeError(path: path) ?? error
+    }
+
     private func nextBatch() -> [PendingWrite]? {
         condition.lock()
         defer { condition.unlock() }
@@ -135,7 +143,22 @@ final class Writer: @unchecked Sendable {
         return batch
     }
 
+    /// Set once the database file is found gone from its path; every write is refused after.
+    private var fileMoved = false
+
     private func commit(_ batch: [PendingWrite]) {
+        // A file removed or replaced under the daemon would take what it acknowledges with it:
+        // nothing more is acknowledged. (A stat per transaction; transactions carry many writes.)
+        if fileMoved || db.fileHasMoved {
+            if !fileMoved { logger.critical("the database file was removed or replaced; every write is refused", metadata: ["path": "\(path)"]) }
+            fileMoved = true
+            let error = StoreError(
+                .unavailable,
+                "the database file \(path) was removed or replaced while heraldd ran: nothing more is written, so nothing is acknowledged that a restart would lose; put it back or restart heraldd"
+            )
+            for write in batch { write.finish(error) }
+            return
+        }
         var outcomes = [Error?](repeating: nil, count: batch.count)
         var appended = false
         var head: LogPosition = 0
@@ -186,7 +209,7 @@ final class Writer: @unchecked Sendable {
         }
         if appended { self.head.store(head, ordering: .releasing) }
         if appended || touched == nil { refresh(touched) }
-        for (write, outcome) in zip(batch, outcomes) { write.finish(outcome) }
+        for (write, outcome) in zip(batch, outcomes) { write.finish(outcome.map(translated)) }
         if appended {
             // The types of the writes rolled back are in it too: more than appended, which is allowed.
             let types = touched.map { $0.values.reduce(into: Set<String>()) { $0.formUnion($1) } }

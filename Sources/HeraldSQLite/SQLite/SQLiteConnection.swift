@@ -1,4 +1,5 @@
 import CSQLite
+import HeraldStore
 
 /// An error reported by SQLite.
 package struct SQLiteError: Error, CustomStringConvertible, Sendable {
@@ -8,6 +9,21 @@ package struct SQLiteError: Error, CustomStringConvertible, Sendable {
 
     /// True for a UNIQUE or PRIMARY KEY violation.
     package var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+
+    /// What a caller is told of a failure of the database itself, rather than of one command: the
+    /// disk full, the file unreadable or damaged. Nil for the rest, which stay as they are.
+    package func storeError(path: String) -> StoreError? {
+        switch code & 0xFF {
+        case SQLITE_FULL:
+            return StoreError(.storageFull, "the disk holding \(path) is full: nothing of this command was written; retry once there is space")
+        case SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM:
+            return StoreError(.unavailable, "the database \(path) cannot be written (\(message)): nothing of this command was written")
+        case SQLITE_CORRUPT, SQLITE_NOTADB:
+            return StoreError(.unavailable, "the database \(path) is damaged or not a Herald database (\(message))")
+        default:
+            return nil
+        }
+    }
 }
 
 /// One SQLite connection with a cache of prepared statements. Not thread-safe: one thread at a time.
@@ -37,6 +53,13 @@ package final class SQLiteConnection: @unchecked Sendable {
     deinit {
         for statement in statements.values { statement.finalize() }
         sqlite3_close_v2(handle)
+    }
+
+    /// Whether the file this connection has open was unlinked or renamed, or another file put at
+    /// its path, since it was opened: what it writes then goes where no later open finds it.
+    package var fileHasMoved: Bool {
+        var moved: Int32 = 0
+        return sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved != 0
     }
 
     /// Runs one or more statements that return no rows.

@@ -230,6 +230,7 @@ public final class HeraldService: CallHandler {
             case .deadlineExceeded: return RPCError(.deadlineExceeded, error.description)
             case .closed: return RPCError(.unavailable, "heraldd is shutting down")
             case .unavailable: return RPCError(.unavailable, error.description)
+            case .storageFull: return RPCError(.resourceExhausted, error.description)
             default: return RPCError(.failedPrecondition, error.description)
             }
         case let error as WireDecodingError:
