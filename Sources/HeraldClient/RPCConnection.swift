@@ -42,12 +42,24 @@ public final class RPCConnection: Sendable {
             }.get()
             return RPCConnection(channel: channel, handler: handler)
         } catch {
-            throw RPCError(.unavailable, "cannot connect to heraldd at \(socketPath): \(error)")
+            throw RPCError(.unavailable, Self.unreachable(socketPath, error))
         }
     }
 
     public func close() async {
         try? await channel.close()
+    }
+
+    /// Why the daemon at `path` can't be reached, in words a user can act on.
+    static func unreachable(_ path: String, _ error: any Error) -> String {
+        switch (error as? IOError)?.errnoCode {
+        case ENOENT, ECONNREFUSED:
+            "no heraldd is listening at \(path) (is it running? the socket comes from --socket or HERALD_SOCKET)"
+        case EACCES, EPERM:
+            "not allowed to connect to \(path): permission denied (heraldd --socket-mode and --allow-uid decide who may)"
+        default:
+            "cannot connect to heraldd at \(path): \(error)"
+        }
     }
 
     /// Makes a unary call and returns the reply's message bytes, or throws its RPCError.
@@ -131,7 +143,7 @@ final class RPCClientHandler: ChannelInboundHandler {
     /// Registers a call; false (and the call failed) when the connection is already closed.
     func open(_ id: UInt64, _ pending: Pending) -> Bool {
         if closed {
-            pending.fail(RPCError(.unavailable, "connection to heraldd closed"))
+            pending.fail(RPCError.connectionClosed)
             return false
         }
         calls[id] = pending
@@ -175,7 +187,7 @@ final class RPCClientHandler: ChannelInboundHandler {
         closed = true
         let open = calls
         calls.removeAll()
-        for pending in open.values { pending.fail(RPCError(.unavailable, "connection to heraldd closed")) }
+        for pending in open.values { pending.fail(RPCError.connectionClosed) }
         context.fireChannelInactive()
     }
 

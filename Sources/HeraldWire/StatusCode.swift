@@ -47,6 +47,9 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: StatusCode
     public let message: String
 
+    /// What a client reports when the connection ends before the answer: the daemon went away.
+    public static let connectionClosed = RPCError(.unavailable, "connection to heraldd closed")
+
     public init(_ code: StatusCode, _ message: String) {
         self.code = code
         self.message = message

@@ -97,6 +97,44 @@ import Testing
         daemon.stop()
     }
 
+    /// Each kind of failure has its own exit status (sysexits(3)), and no daemon is said plainly.
+    @Test func exitStatusesTellWhoseFailureItWas() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = DaemonProcess(directory: directory)
+        try await daemon.start()
+        let socket = ["--socket", daemon.socket]
+
+        #expect(try herald(["status"] + socket).status == 0)
+        let refused = try herald(["integrations", "show", "int_missing"] + socket)
+        #expect(refused.status == 1, "the daemon refused: \(refused.stderr)")
+        #expect(refused.stderr.contains("NOT_FOUND"))
+
+        let usage: [[String]] = [
+            ["status", "--no-such-flag"],  // an unknown flag
+            ["integrations", "connect", "--project", "P"] + socket,  // missing options
+            ["no-such-command"],  // an unknown subcommand
+            ["deliveries", "list", "--limit", "many"] + socket,  // a bad number
+        ]
+        for arguments in usage {
+            let result = try herald(arguments)
+            #expect(result.status == 64, "\(arguments): \(result.status) \(result.stderr)")
+        }
+
+        let nowhere = "\(directory)/nowhere.sock"
+        let unreachable = try herald(["status", "--socket", nowhere])
+        #expect(unreachable.status == 69)
+        #expect(
+            unreachable.stderr.contains("UNAVAILABLE: no heraldd is listening at \(nowhere) (is it running?"),
+            "\(unreachable.stderr)")
+        #expect(!unreachable.stderr.contains("errno"), "no NIO text")
+        // A socket file that nothing listens on any more says the same.
+        daemon.stop(SIGKILL)
+        let stale = try herald(["status"] + socket)
+        #expect(stale.status == 69)
+        #expect(stale.stderr.contains("no heraldd is listening at \(daemon.socket)"), "\(stale.stderr)")
+    }
+
     @Test func offlineReplayNeedsTheDaemonStopped() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

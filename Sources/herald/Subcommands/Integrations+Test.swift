@@ -21,7 +21,7 @@ extension Integrations {
                 print("\(response.delivered ? "Delivered" : "Failed"): \(status) in \(a.durationMs) ms\(a.error.isEmpty ? "" : " — \(a.error)")")
                 if !a.responseSnippet.isEmpty { print("response: \(a.responseSnippet.prefix(200))") }
             }
-            if !response.delivered { throw ExitCode(1) }
+            if !response.delivered { throw ExitStatus.refused }
         }
     }
 

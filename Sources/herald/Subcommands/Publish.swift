@@ -35,7 +35,7 @@ struct Publish: AsyncParsableCommand {
         let bytes = data == "-" ? Array(FileHandle.standardInput.readDataToEndOfFile()) : Array(data.utf8)
         if bytes.contains(0) {
             Output.error("INVALID_ARGUMENT: data must not contain a NUL byte")
-            throw ExitCode(1)
+            throw ExitStatus.refused
         }
         let json = String(decoding: bytes, as: UTF8.self)
         let request = V1.PublishEventRequest(

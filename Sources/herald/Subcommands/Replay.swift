@@ -42,14 +42,14 @@ struct Replay: AsyncParsableCommand {
     private func offline(_ path: String, _ bar: ProgressBar) async throws -> V1.ReplayProgress {
         guard FileManager.default.fileExists(atPath: path) else {
             Output.error("NOT_FOUND: no database at \(path)")
-            throw ExitCode(1)
+            throw ExitStatus.refused
         }
         let store: SQLiteEventLog
         do {
             store = try SQLiteEventLog(path: path)
         } catch {
             Output.error("FAILED_PRECONDITION: \(error)")
-            throw ExitCode(1)
+            throw ExitStatus.refused
         }
         let processed: UInt64
         do {

@@ -16,17 +16,32 @@ struct ClientOptions: ParsableArguments {
         socket ?? DefaultPaths.socket(uid: getuid(), environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Connects, runs `body`, and turns an RPC error into the daemon's status and message on stderr.
+    /// Connects, runs `body`, and turns an RPC error into the daemon's status and message on stderr
+    /// and the exit status that says whose it was (see `ExitStatus`).
     func withClient<T>(_ body: (HeraldClient) async throws -> T) async throws -> T {
+        let client: HeraldClient
         do {
-            let client = try await HeraldClient.connect(socketPath: socketPath)
-            defer { Task { await client.close() } }
+            client = try await HeraldClient.connect(socketPath: socketPath)
+        } catch let error as RPCError {
+            Output.error("\(error.code): \(error.message)")
+            throw ExitStatus.unreachable
+        }
+        defer { Task { await client.close() } }
+        do {
             return try await body(client)
         } catch let error as RPCError {
             Output.error("\(error.code): \(error.message)")
-            throw ExitCode(1)
+            throw error == .connectionClosed ? ExitStatus.unreachable : ExitStatus.refused
         }
     }
+}
+
+/// herald's exit statuses, after sysexits(3): 0 success; 1 the daemon refused the call (its status
+/// is printed); 64 (EX_USAGE) a usage error, argument-parser's own; 69 (EX_UNAVAILABLE) no daemon
+/// could be reached, or it went away during the call.
+enum ExitStatus {
+    static let refused = ExitCode(1)
+    static let unreachable = ExitCode(69)
 }
 
 enum Output {
