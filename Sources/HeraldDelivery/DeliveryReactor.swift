@@ -79,6 +79,8 @@ public final class DeliveryReactor: Service, Sendable {
         // The log closes after `run` returns: the last outcomes must be in it by then.
         await recorder.waitUntilIdle()
         await sender.shutdown()
+        // The state holds the reactor and the recorder, which hold it: let go, so all three are freed.
+        state.eventLoop.execute { [state] in state.release() }
         logger.info("delivery reactor stopped")
     }
 
@@ -211,6 +213,7 @@ private final class ReactorState: @unchecked Sendable {
 
     /// Applies a page of the log, read through `position`.
     func apply(_ changes: [QueueChange], through position: LogPosition) {
+        guard reactor != nil else { return }
         for change in changes {
             switch change {
             case .published(let publication, let recordedAt):
@@ -232,11 +235,13 @@ private final class ReactorState: @unchecked Sendable {
     }
 
     func answered(_ id: DeliveryID, _ integration: IntegrationID, pause: Duration?) {
+        guard reactor != nil else { return }
         queue.finish(id, integration: integration, now: reactor.clock(), pause: pause)
         pump()
     }
 
     func recorded(_ deliveries: [Delivery]) {
+        guard reactor != nil else { return }
         for delivery in deliveries where delivery.status.isOpen { queue.add(delivery, platform: reactor.platform(of: delivery)) }
         pump()
     }
@@ -244,6 +249,13 @@ private final class ReactorState: @unchecked Sendable {
     func stop() {
         stopping = true
         pump()
+    }
+
+    /// After the reactor has stopped: nothing more is attempted or recorded.
+    func release() {
+        stopping = true
+        reactor = nil
+        recorder = nil
     }
 
     /// Asks for whatever is due to be started, once the loop is done with what it is doing: the

@@ -180,6 +180,16 @@ struct Serve: AsyncParsableCommand {
         case let other: throw ValidationError("--pacing must be standard or off, not '\(other)'")
         }
 
+        // Started by systemd's socket activation: its socket, as it made it (no unlink, no chmod).
+        do {
+            if let passed = try Systemd.passedSocket() {
+                configuration.inheritedSocket = passed.descriptor
+                configuration.socketPath = passed.path
+            }
+        } catch {
+            FileHandle.standardError.write(Data("heraldd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let previousKeys = secretsPreviousKeyFile + Self.list(environment["HERALD_SECRETS_PREVIOUS_KEY_FILES"])
         do {
             configuration.secrets = try SecretsKeyFile.ring(
@@ -205,7 +215,11 @@ struct Serve: AsyncParsableCommand {
                 ])
         }
         do {
-            let daemon = try HeraldDaemon(configuration: configuration, logger: logger)
+            let socketPath = configuration.socketPath
+            let daemon = try HeraldDaemon(
+                configuration: configuration, logger: logger,
+                onListening: { Systemd.notify("READY=1\nSTATUS=listening on \(socketPath)") },
+                onStopping: { Systemd.notify("STOPPING=1") })
             try await daemon.serviceGroup(signals: [.sigterm, .sigint], logger: logger).run()
         } catch {
             logger.critical("heraldd stopped", metadata: ["error": "\(error)"])

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldClient
+import TestSupport
 
 /// The built `heraldd` and `herald`, run as a user would run them.
 enum Binaries {
@@ -34,22 +35,14 @@ func heraldd(_ arguments: [String]) throws -> CommandResult {
     try run(Binaries.heraldd, arguments)
 }
 
+/// Runs any program and waits for it.
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    try run(executable, arguments, environment: environment)
+}
+
 private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
+    let finished = try ChildProcess.run(executable, arguments, environment: environment)
+    return CommandResult(status: finished.status, stdout: finished.stdout, stderr: finished.stderr)
 }
 
 /// A running `heraldd` process on a socket and database in `directory`.
@@ -60,7 +53,7 @@ final class DaemonProcess {
     var extraArguments: [String]
     /// Somewhere other than `directory` for the database (a mount of the test's own).
     var databaseOverride: String?
-    private(set) var process: Process?
+    private(set) var process: ChildProcess?
     let logPath: String
 
     init(directory: String, arguments: [String] = []) {
@@ -72,15 +65,10 @@ final class DaemonProcess {
     }
 
     func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.heraldd)
-        process.arguments = ["--socket", socket, "--db", databaseOverride ?? database, "--allow-host", "hooks.slack.com"] + extraArguments
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
+        let process = try ChildProcess(
+            Binaries.heraldd, ["--socket", socket, "--db", databaseOverride ?? database, "--allow-host", "hooks.slack.com"] + extraArguments,
+            stdout: logPath, stderr: logPath)
         self.process = process
         for _ in 0..<200 {
             if let client = try? await HeraldClient.connect(socketPath: socket) {
@@ -96,10 +84,9 @@ final class DaemonProcess {
     /// Sends a signal and waits for the process to exit; returns its exit status.
     @discardableResult
     func stop(_ signal: Int32 = SIGTERM) -> Int32 {
-        guard let process, process.isRunning else { return process?.terminationStatus ?? 0 }
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard let process else { return 0 }
+        process.signal(signal)
+        return process.waitForExit()
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

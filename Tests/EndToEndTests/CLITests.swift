@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.serialized) struct CLITests {
@@ -165,15 +166,12 @@ import Testing
     @Test func environmentVariablesConfigureBoth() async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.heraldd)
         let socket = "\(directory)/env.sock"
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["HERALD_SOCKET": socket, "HERALD_DB": "\(directory)/env.db", "HERALD_LOG_LEVEL": "error"]) { $1 }
-        try process.run()
+        let process = try ChildProcess(
+            Binaries.heraldd, [], environment: ["HERALD_SOCKET": socket, "HERALD_DB": "\(directory)/env.db", "HERALD_LOG_LEVEL": "error"])
         defer {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+            process.signal(SIGTERM)
+            process.waitForExit()
         }
         var status = CommandResult(status: 1, stdout: "", stderr: "")
         for _ in 0..<100 {
@@ -196,17 +194,11 @@ import Testing
         let data = #"{"id":"TC-1","title":""# + String(repeating: "x", count: 5 * 1024 * 1024) + #""}"#
         let file = "\(directory)/data.json"
         try data.write(toFile: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.herald)
-        process.arguments = ["publish", "--socket", daemon.socket, "--project", "P", "--event", "test_case.created", "--data", "-"]
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let finished = try ChildProcess.run(
+            Binaries.herald, ["publish", "--socket", daemon.socket, "--project", "P", "--event", "test_case.created", "--data", "-"],
+            stdin: file)
+        let stderr = finished.stderr
+        #expect(finished.status == 1)
         #expect(
             stderr.contains("INVALID_ARGUMENT: data is \(data.utf8.count) bytes; at most 100000 are allowed (heraldd --max-event-bytes)"),
             "\(stderr)")
@@ -225,16 +217,10 @@ import Testing
     @Test func aBadNumberInTheEnvironmentIsRefused() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.heraldd)
-        process.arguments = ["--socket", "\(directory)/h.sock", "--db", "\(directory)/h.db"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["HERALD_ALLOW_UIDS": "1000,abc"]) { $1 }
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let finished = try ChildProcess.run(
+            Binaries.heraldd, ["--socket", "\(directory)/h.sock", "--db", "\(directory)/h.db"], environment: ["HERALD_ALLOW_UIDS": "1000,abc"])
+        let stderr = finished.stderr
+        #expect(finished.status != 0)
         #expect(stderr.contains("HERALD_ALLOW_UIDS: 'abc' is not a number"), "\(stderr)")
     }
 }

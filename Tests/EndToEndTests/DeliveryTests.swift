@@ -31,18 +31,10 @@ import Testing
             Webhook(sys.argv[3]).verify(body, headers)
             print("verified")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let headerJSON = String(decoding: try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: headers)), as: UTF8.self)
         let python = ProcessInfo.processInfo.environment["HERALD_TEST_PYTHON"] ?? "python3"
-        process.arguments = [python, "-c", script, "\(directory)/body", headerJSON, secret]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, printed)
+        let finished = try ChildProcess.run("/usr/bin/env", [python, "-c", script, "\(directory)/body", headerJSON, secret])
+        return (finished.status, finished.stdout + finished.stderr)
     }
 
     @Test func aCustomSignatureVerifiesWithTheStandardWebhooksLibrary() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldClient
 import HeraldWire
+import TestSupport
 import Testing
 
 /// The daemon under faults of its machine: a full disk, its database removed, damaged or
@@ -138,12 +139,5 @@ import Testing
 /// Runs a program and returns its exit status.
 @discardableResult
 func system(_ executable: String, _ arguments: String...) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
+    try ChildProcess(executable, arguments).waitForExit()
 }

@@ -37,7 +37,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = DaemonProcess(directory: directory, arguments: ["--relaxed-durability", "--log-level", "error"])
         try await daemon.start()
-        let pid = try #require(daemon.process?.processIdentifier)
+        let pid = try #require(daemon.process?.pid)
         let client = try await HeraldClient.connect(socketPath: daemon.socket)
         // 300 integrations: a ListIntegrations answer of about 100 kB.
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -10,15 +10,9 @@ public struct TestCertificates: Sendable {
     public static func make(in directory: String) throws -> TestCertificates {
         let dir = directory
         func openssl(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["openssl"] + arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            process.currentDirectoryURL = URL(fileURLWithPath: dir)
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw CertificateError(command: arguments.joined(separator: " ")) }
+            // env -C runs it in the directory, which posix_spawn can't choose.
+            let status = try ChildProcess("/usr/bin/env", ["-C", dir, "openssl"] + arguments).waitForExit()
+            guard status == 0 else { throw CertificateError(command: arguments.joined(separator: " ")) }
         }
         try "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
             .write(toFile: "\(dir)/leaf.ext", atomically: true, encoding: .utf8)

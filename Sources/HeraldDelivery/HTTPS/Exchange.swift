@@ -99,6 +99,11 @@ final class ExchangeHandler: ChannelInboundHandler {
             if part.readableBytes >= room {
                 if let slice = part.readSlice(length: room) { body.writeImmutableBuffer(slice) }
                 complete(reusable: false)
+                // The rest of an endless body would still be read, and dropped, for as long as the
+                // peer sends, and TLS's closing handshake reads on until the peer answers it: no
+                // more reads, then closed.
+                try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+                context.close(promise: nil)
             } else {
                 body.writeBuffer(&part)
             }

@@ -57,8 +57,13 @@ public struct HeraldDaemon: Sendable {
     public let services: [any Service]
     public let app: Application
 
-    /// Opens the log; nothing listens until the services run.
-    public init(configuration: DaemonConfiguration, logger: Logger, onListening: @escaping @Sendable () -> Void = {}) throws {
+    /// Opens the log; nothing listens until the services run. `onListening` is called once the
+    /// socket listens (the log is open by then), and `onStopping` as soon as a graceful shutdown
+    /// begins: where heraldd tells systemd.
+    public init(
+        configuration: DaemonConfiguration, logger: Logger, onListening: @escaping @Sendable () -> Void = {},
+        onStopping: @escaping @Sendable () -> Void = {}
+    ) throws {
         let store = try SQLiteEventLog(path: configuration.databasePath, synchronous: configuration.synchronous, logger: logger)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
@@ -124,7 +129,10 @@ public struct HeraldDaemon: Sendable {
             group: group, logger: logger, onListening: onListening)
         logger.info("log open", metadata: ["store": "\(store.location)", "head": "\(store.knownHead)", "version": "\(HeraldVersion.current)"])
         self.app = app
-        services = [resources, StoreService(store: store, integrations: app.integrations, logger: logger), reactor, listener]
+        services = [
+            resources, StoreService(store: store, integrations: app.integrations, logger: logger), reactor, listener,
+            ShutdownNotice(notice: onStopping),
+        ]
     }
 
     /// The group that runs the services; `signals` start its graceful shutdown.
@@ -166,6 +174,17 @@ extension StoreService {
         } catch {
             logger.error("sealing secrets again failed; tried again at the next start", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// Last in the group, so told of a graceful shutdown first: says the daemon is stopping before
+/// anything else stops.
+struct ShutdownNotice: Service {
+    let notice: @Sendable () -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        notice()
     }
 }
 
