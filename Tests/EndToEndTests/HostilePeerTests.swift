@@ -69,7 +69,11 @@ import Testing
         print(
             "hostile peers: peak \(peak / 1_048_576) MiB (from \(before / 1_048_576) MiB), status p50 \(latencies[latencies.count / 2]), p99 \(p99), max \(latencies.last!)"
         )
-        #expect(peak - before < 256 * 1_048_576, "peak \(peak / 1_048_576) MiB from \(before / 1_048_576) MiB")
+        // Under AddressSanitizer freed memory waits in its quarantine (256 MiB by default), so the
+        // peak there says nothing of Herald's bound: tools/sanitize says which sanitizer runs.
+        if ProcessInfo.processInfo.environment["HERALD_TEST_SANITIZER"] != "address" {
+            #expect(peak - before < 256 * 1_048_576, "peak \(peak / 1_048_576) MiB from \(before / 1_048_576) MiB")
+        }
         // Unbounded, no call was answered at all; a loaded machine may still take a second or two.
         #expect(latencies.last! < .seconds(5), "slowest status call \(latencies.last!)")
         peers.removeAll()
