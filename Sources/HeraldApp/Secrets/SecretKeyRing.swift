@@ -78,7 +78,10 @@ public struct SecretKeyRing: Sendable {
     }
 
     /// A URL sealed with its masked form as the hint.
-    public func sealURL(_ url: String) -> String { seal(url, hint: WebhookURL.mask(url)) }
+    public func sealURL(_ url: String) -> String {
+        guard current != nil else { return url }
+        return seal(url, hint: WebhookURL.mask(url))
+    }
 
     /// The clear text of `text`: sealed text opened, anything else as it is.
     public func open(_ text: String) throws(SecretKeyError) -> String {
