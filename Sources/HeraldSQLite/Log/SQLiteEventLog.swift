@@ -55,7 +55,7 @@ public final class SQLiteEventLog: EventLog, Sendable {
             try Schema.migrate(db)
             writer = Writer(db: db, path: path, projections: projections, integrations: integrations, clock: clock, logger: logger)
         } catch {
-            Foundation.close(lockFile)
+            Self.unlock(lockFile)
             throw (error as? SQLiteError)?.storeError(path: path) ?? error
         }
         writer.onCommit = { [notices] notice in notices.notify(notice) }
@@ -82,7 +82,7 @@ public final class SQLiteEventLog: EventLog, Sendable {
         await withCheckedContinuation { done in writer.stop { done.resume() } }
         try? await readThreads.shutdownGracefully()
         readers.withLock { $0.removeAll() }
-        Foundation.close(lockFile)
+        Self.unlock(lockFile)
     }
 
     // MARK: Writing
@@ -226,6 +226,13 @@ public final class SQLiteEventLog: EventLog, Sendable {
     }
 
     /// One process at a time owns a log, so an offline replay can't race a running daemon.
+    /// Unlocked before it is closed: a child being spawned at that moment holds a copy of the
+    /// descriptor until it execs, and with it the lock, which a reopen at once would find taken.
+    private static func unlock(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        Foundation.close(fd)
+    }
+
     private static func lockExclusively(_ path: String) throws -> Int32 {
         let fd = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
