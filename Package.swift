@@ -150,8 +150,8 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire"]),
-        .testTarget(name: "HeraldSQLiteTests", dependencies: ["HeraldSQLite", "HeraldStore", "HeraldCore", "HeraldWire"]),
+        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldSQLite", "HeraldCore", "HeraldWire", "TestSupport"]),
+        .testTarget(name: "HeraldSQLiteTests", dependencies: ["HeraldSQLite", "HeraldStore", "HeraldCore", "HeraldWire", "TestSupport"]),
         .testTarget(
             name: "HeraldServerTests",
             dependencies: [

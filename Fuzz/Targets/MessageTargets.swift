@@ -69,37 +69,27 @@ extension FuzzTarget {
         { bytes in try roundTrip(V1.DeliveryResponse.self, bytes) },
         { bytes in try roundTrip(V1.TestIntegrationResponse.self, bytes) },
         // What a replay reads back from a log, which may have been written by another version.
-        { bytes in
-            for type in storedIntegrationTypes {
-                guard let event = try? StoredEvent.decodeIntegration(type: type, payload: bytes) else { continue }
-                let stored = StoredEvent.encode(event)
-                try require(
-                    (try? StoredEvent.decodeIntegration(type: stored.type, payload: stored.payload)) == event,
-                    "a stored \(type) does not survive a round trip")
-            }
-        },
-        { bytes in
-            guard let publication = try? StoredEvent.decodePublication(type: Publication.typeName, payload: bytes) else { return }
-            let stored = StoredEvent.encode(publication)
-            try require(
-                (try? StoredEvent.decodePublication(type: stored.type, payload: stored.payload)) == publication,
-                "a stored publication does not survive a round trip")
-        },
-        { bytes in
-            for type in storedDeliveryTypes {
-                guard let event = try? StoredEvent.decodeDelivery(type: type, payload: bytes) else { continue }
-                let stored = StoredEvent.encode(event)
-                try require(
-                    (try? StoredEvent.decodeDelivery(type: stored.type, payload: stored.payload)) == event,
-                    "a stored \(type) does not survive a round trip")
-            }
-        },
+        { bytes in try storedRoundTrip(bytes, storedIntegrationTypes, StoredEvent.decodeIntegration, StoredEvent.encode) },
+        { bytes in try storedRoundTrip(bytes, [Publication.typeName], StoredEvent.decodePublication, StoredEvent.encode) },
+        { bytes in try storedRoundTrip(bytes, storedDeliveryTypes, StoredEvent.decodeDelivery, StoredEvent.encode) },
     ]
 
     private static let storedIntegrationTypes = [
         "IntegrationConnected", "IntegrationEdited", "IntegrationReset", "IntegrationReconnected", "IntegrationSecretRotated",
     ]
     private static let storedDeliveryTypes = ["DeliveryAttempted", "DeliveryCancelled", "DeliveryRetryRequested"]
+
+    /// Decodes `bytes` as each stored type; what decodes must encode and decode back to itself.
+    private static func storedRoundTrip<Event: Equatable>(
+        _ bytes: [UInt8], _ types: [String], _ decode: (String, [UInt8]) throws -> Event?,
+        _ encode: (Event) -> (type: String, payload: [UInt8])
+    ) throws {
+        for type in types {
+            guard let event = try? decode(type, bytes) else { continue }
+            let stored = encode(event)
+            try require((try? decode(stored.type, stored.payload)) == event, "a stored \(type) does not survive a round trip")
+        }
+    }
 
     private static func validate(_ command: IntegrationCommand, platform: Platform?) {
         _ = try? IntegrationDecider(allowList: .none).validated(command, platform: platform)

@@ -340,12 +340,10 @@ private final class ReactorState: @unchecked Sendable {
     private func send(_ entry: DeliveryQueue.Entry, to integration: Integration, _ body: [UInt8]) {
         let reactor = self.reactor!
         let startedAt = reactor.clock()
-        let secrets = reactor.settings.secrets
         let sent: EventLoopFuture<AttemptResult>
         do {
-            sent = reactor.sender.submit(
-                url: try secrets.open(integration.url), body: body, id: entry.id.rawValue,
-                signingSecret: try secrets.open(integration.signingSecret))
+            let (url, signingSecret) = try reactor.settings.secrets.open(integration)
+            sent = reactor.sender.submit(url: url, body: body, id: entry.id.rawValue, signingSecret: signingSecret)
         } catch {
             // A key missing or damaged fails the attempt, which retries: started with the right key,
             // heraldd delivers it.

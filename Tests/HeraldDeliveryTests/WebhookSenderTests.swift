@@ -168,33 +168,32 @@ import Testing
             ("sends 100 MB", .flood(bytes: 100 * 1024 * 1024)),
         ])
     func aHostileReceiverCostsOneTimeoutAtMost(_ what: String, _ behaviour: HostileReceiver.Behaviour) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-hostile-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let certificates = try TestCertificates.make(in: directory)
-        let receiver = try await HostileReceiver(behaviour, certificates: certificates)
-        var settings = WebhookSender.Settings()
-        settings.caFile = certificates.caPath
-        settings.allowList = try HostAllowList(["localhost"])
-        settings.attemptTimeout = .seconds(2)
-        let sender = try WebhookSender(settings: settings, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), threadPool: .singleton)
-        let result = await sender.send(url: receiver.url(), body: Array("{}".utf8), id: "d1", signingSecret: "")
-        // The timeout, and a little for the loop to notice it.
-        #expect(result.duration < .seconds(3), "\(what): took \(result.duration)")
-        if case .flood = behaviour {
-            // The status says delivered; the body is read only as far as the snippet, then the
-            // connection is dropped: the rest of the 100 MB is never sent, let alone buffered.
-            #expect(result.httpStatus == 200, "\(result.error)")
-            #expect(result.responseSnippet.utf8.count == WebhookSender.snippetLimit)
-            // A connection left open would go on taking the rest at loopback speed meanwhile.
-            try await Task.sleep(for: .seconds(1))
-            #expect(receiver.bytesSent < 16 * 1024 * 1024, "\(receiver.bytesSent) bytes were taken")
-        } else {
-            #expect(!result.isSuccess)
-            #expect(result.error.contains("timed out"), "\(what): \(result.error)")
+        try await withTemporaryDirectory { directory in
+            let certificates = try TestCertificates.make(in: directory)
+            let receiver = try await HostileReceiver(behaviour, certificates: certificates)
+            var settings = WebhookSender.Settings()
+            settings.caFile = certificates.caPath
+            settings.allowList = try HostAllowList(["localhost"])
+            settings.attemptTimeout = .seconds(2)
+            let sender = try WebhookSender(settings: settings, eventLoop: MultiThreadedEventLoopGroup.singleton.next(), threadPool: .singleton)
+            let result = await sender.send(url: receiver.url(), body: Array("{}".utf8), id: "d1", signingSecret: "")
+            // The timeout, and a little for the loop to notice it.
+            #expect(result.duration < .seconds(3), "\(what): took \(result.duration)")
+            if case .flood = behaviour {
+                // The status says delivered; the body is read only as far as the snippet, then the
+                // connection is dropped: the rest of the 100 MB is never sent, let alone buffered.
+                #expect(result.httpStatus == 200, "\(result.error)")
+                #expect(result.responseSnippet.utf8.count == WebhookSender.snippetLimit)
+                // A connection left open would go on taking the rest at loopback speed meanwhile.
+                try await Task.sleep(for: .seconds(1))
+                #expect(receiver.bytesSent < 16 * 1024 * 1024, "\(receiver.bytesSent) bytes were taken")
+            } else {
+                #expect(!result.isSuccess)
+                #expect(result.error.contains("timed out"), "\(what): \(result.error)")
+            }
+            await sender.shutdown()
+            await receiver.shutdown()
         }
-        await sender.shutdown()
-        await receiver.shutdown()
     }
 
     @Test func anUnreadableCAFileIsAClearError() throws {

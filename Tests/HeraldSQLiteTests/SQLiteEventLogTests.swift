@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldStore
 import HeraldWire
+import TestSupport
 import Testing
 
 @testable import HeraldSQLite

@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldSQLite
 import HeraldStore
+import TestSupport
 import Testing
 
 /// Every implementation of the storage contract; the contract suite runs against each.

@@ -81,10 +81,7 @@ public final class HTTPSReceiver: Sendable {
     ) async throws {
         self.respond = respond
         self.recordsRequests = recordsRequests
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.certificatePath).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.keyPath, format: .pem)))
-        let context = try NIOSSLContext(configuration: tls)
+        let context = try certificates.serverContext()
         let box = ReceiverBox()
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

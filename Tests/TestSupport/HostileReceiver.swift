@@ -23,10 +23,7 @@ public final class HostileReceiver: Sendable {
     public let port: Int
 
     public init(_ behaviour: Behaviour, certificates: TestCertificates) async throws {
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.certificatePath).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.keyPath, format: .pem)))
-        let context = try NIOSSLContext(configuration: tls)
+        let context = try certificates.serverContext()
         let counter = SentCounter()
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -6,10 +6,14 @@ import HeraldStore
 /// A fresh SQLite log in a temporary directory, removed at the end, with `integrations` custom
 /// integrations of project "P" connected to it.
 public func withStore<T>(integrations: Int, _ body: (SQLiteEventLog, [IntegrationID]) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-store-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let store = try SQLiteEventLog(path: "\(directory)/herald.db")
+    try await withTemporaryDirectory { directory in try await withStore(at: "\(directory)/herald.db", integrations: integrations, body) }
+}
+
+/// `withStore(integrations:)` on the log at `path`, which may already hold a log.
+public func withStore<T>(
+    at path: String, integrations: Int = 0, _ body: (SQLiteEventLog, [IntegrationID]) async throws -> T
+) async throws -> T {
+    let store = try SQLiteEventLog(path: path)
     let ids = (0..<integrations).map { IntegrationID("int_\($0)") }
     do {
         try await store.write { unit in

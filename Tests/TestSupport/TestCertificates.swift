@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 /// A certificate authority of the test's own and a server certificate it signed for "localhost",
 /// named by DNS only: an IP address in the certificate would hide a hostname-checking bug.
@@ -36,4 +37,14 @@ public struct TestCertificates: Sendable {
 struct CertificateError: Error, CustomStringConvertible {
     let command: String
     var description: String { "openssl \(command) failed" }
+}
+
+extension TestCertificates {
+    /// A TLS server context with the server certificate, for the test's receivers.
+    public func serverContext() throws -> NIOSSLContext {
+        try NIOSSLContext(
+            configuration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem))))
+    }
 }

@@ -214,16 +214,10 @@ extension IntegrationService {
     /// An integration's URL and signing secret in clear, to send with.
     public func open(_ integration: Integration) throws(DomainError) -> (url: String, signingSecret: String) {
         do {
-            return (try secrets.open(integration.url), try secrets.open(integration.signingSecret))
+            return try secrets.open(integration)
         } catch {
             throw .failedPrecondition("\(integration.id): \(error)")
         }
-    }
-
-    /// Refuses to start on a log whose integrations hold secrets that no key given can open: every
-    /// delivery of theirs would fail.
-    public func checkSecretsOpen() throws(DomainError) {
-        try secrets.checkOpens(list(projectID: nil))
     }
 
     /// Seals again, with the current key, every integration's URL and secret that it didn't seal:
@@ -255,13 +249,18 @@ extension IntegrationService {
 }
 
 extension SecretKeyRing {
-    /// Throws, naming the key needed, if any of the integrations' secrets doesn't open.
+    /// An integration's URL and signing secret in clear.
+    public func open(_ integration: Integration) throws(SecretKeyError) -> (url: String, signingSecret: String) {
+        (try open(integration.url), try open(integration.signingSecret))
+    }
+
+    /// Throws, naming the key needed, if any of the integrations' secrets doesn't open: heraldd
+    /// refuses such a log at start, since every delivery of theirs would fail.
     public func checkOpens(_ integrations: [Integration]) throws(DomainError) {
         var failures: [String: [IntegrationID]] = [:]
         for integration in integrations {
             do {
-                _ = try open(integration.url)
-                _ = try open(integration.signingSecret)
+                _ = try open(integration)
             } catch {
                 failures[error.description, default: []].append(integration.id)
             }

@@ -56,7 +56,7 @@ public final class SQLiteEventLog: EventLog, Sendable {
             writer = Writer(db: db, path: path, projections: projections, integrations: integrations, clock: clock, logger: logger)
         } catch {
             Self.unlock(lockFile)
-            throw (error as? SQLiteError)?.storeError(path: path) ?? error
+            throw SQLiteError.translated(error, path: path)
         }
         writer.onCommit = { [notices] notice in notices.notify(notice) }
         writer.refresh(nil)
@@ -180,8 +180,8 @@ public final class SQLiteEventLog: EventLog, Sendable {
                 let db = try readers.withLock { $0.popLast() } ?? SQLiteConnection(path: path, readOnly: true)
                 defer { readers.withLock { $0.append(db) } }
                 return try body(db)
-            } catch let error as SQLiteError {
-                throw error.storeError(path: path) ?? error
+            } catch {
+                throw SQLiteError.translated(error, path: path)
             }
         }
     }

@@ -121,12 +121,6 @@ final class Writer: @unchecked Sendable {
         try? db.run("COMMIT")
     }
 
-    /// A failure of the database itself as the store's error, which says what happened; a
-    /// command's own errors as they are.
-    private func translated(_ error: any Error) -> any Error {
-        (error as? SQLiteError)?.storeError(path: path) ?? error
-    }
-
     private func nextBatch() -> [PendingWrite]? {
         condition.lock()
         defer { condition.unlock() }
@@ -209,7 +203,7 @@ final class Writer: @unchecked Sendable {
         }
         if appended { self.head.store(head, ordering: .releasing) }
         if appended || touched == nil { refresh(touched) }
-        for (write, outcome) in zip(batch, outcomes) { write.finish(outcome.map(translated)) }
+        for (write, outcome) in zip(batch, outcomes) { write.finish(outcome.map { SQLiteError.translated($0, path: path) }) }
         if appended {
             // The types of the writes rolled back are in it too: more than appended, which is allowed.
             let types = touched.map { $0.values.reduce(into: Set<String>()) { $0.formUnion($1) } }

@@ -24,6 +24,12 @@ package struct SQLiteError: Error, CustomStringConvertible, Sendable {
             return nil
         }
     }
+
+    /// `error` as callers should see it: a failure of the database as its `StoreError`, anything
+    /// else as it is.
+    package static func translated(_ error: any Error, path: String) -> any Error {
+        (error as? SQLiteError)?.storeError(path: path) ?? error
+    }
 }
 
 /// One SQLite connection with a cache of prepared statements. Not thread-safe: one thread at a time.

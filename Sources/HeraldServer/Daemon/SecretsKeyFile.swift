@@ -1,5 +1,6 @@
 import Foundation
 import HeraldApp
+import HeraldCore
 
 #if canImport(Glibc)
     import Glibc
@@ -15,9 +16,7 @@ public enum SecretsKeyFile {
             throw SecretKeyError("cannot create \(path): \(reason)")
         }
         defer { close(descriptor) }
-        // The system generator reads getrandom(2), a cryptographic source.
-        var generator = SystemRandomNumberGenerator()
-        let key = (0..<SecretKeyRing.keyByteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let key = [UInt8].random(count: SecretKeyRing.keyByteCount)
         let written = key.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == key.count, fsync(descriptor) == 0 else {
             let reason = String(cString: strerror(errno))

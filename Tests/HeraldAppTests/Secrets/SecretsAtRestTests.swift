@@ -3,6 +3,7 @@ import HeraldApp
 import HeraldCore
 import HeraldSQLite
 import HeraldStore
+import TestSupport
 import Testing
 
 /// Secrets at rest, through the integration service on a real SQLite file: what reaches the file is
@@ -33,22 +34,9 @@ import Testing
     func withService<T>(
         _ secrets: SecretKeyRing, in directory: String, _ body: (IntegrationService, SQLiteEventLog) async throws -> T
     ) async throws -> T {
-        let store = try SQLiteEventLog(path: "\(directory)/herald.db")
-        let service = IntegrationService(store: store, decider: IntegrationDecider(), hosts: NoHosts(), sender: NoSender(), secrets: secrets)
-        do {
-            let result = try await body(service, store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
+        try await withStore(at: "\(directory)/herald.db") { store, _ in
+            try await body(IntegrationService(store: store, decider: IntegrationDecider(), hosts: NoHosts(), sender: NoSender(), secrets: secrets), store)
         }
-    }
-
-    func temporaryDirectory() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-secrets-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return directory
     }
 
     /// Every byte Herald wrote for the log: the database file and any WAL beside it.
@@ -58,71 +46,71 @@ import Testing
     }
 
     @Test func withAKeyNeitherTheURLNorTheSecretReachesTheFile() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let ring = try SecretKeyRing(key: Self.key)
-        let secret = try await withService(ring, in: directory) { service, _ in
-            let outcome = try await connect(service)
-            #expect(outcome.webhookURL == Self.url, "the reply to the connect shows the URL in clear, once")
-            let secret = try #require(outcome.signingSecret)
-            #expect(secret.hasPrefix("whsec_"))
-            let listed = try #require(service.list(projectID: "P").first)
-            #expect(listed.maskedURL == "https://93.184.216.34/hooks/…")
-            #expect(try service.open(listed) == (Self.url, secret))
-            // The same webhook again is the same integration: sealed URLs still compare.
-            let again = try await connect(service)
-            #expect(again.integration.id == outcome.integration.id)
-            #expect(service.list(projectID: "P").count == 1)
-            return secret
+        try await withTemporaryDirectory { directory in
+            let ring = try SecretKeyRing(key: Self.key)
+            let secret = try await withService(ring, in: directory) { service, _ in
+                let outcome = try await connect(service)
+                #expect(outcome.webhookURL == Self.url, "the reply to the connect shows the URL in clear, once")
+                let secret = try #require(outcome.signingSecret)
+                #expect(secret.hasPrefix("whsec_"))
+                let listed = try #require(service.list(projectID: "P").first)
+                #expect(listed.maskedURL == "https://93.184.216.34/hooks/…")
+                #expect(try service.open(listed) == (Self.url, secret))
+                // The same webhook again is the same integration: sealed URLs still compare.
+                let again = try await connect(service)
+                #expect(again.integration.id == outcome.integration.id)
+                #expect(service.list(projectID: "P").count == 1)
+                return secret
+            }
+            let bytes = try storedBytes(directory)
+            #expect(bytes.range(of: Data("a-webhook-token-nobody-may-read".utf8)) == nil)
+            #expect(bytes.range(of: Data(secret.utf8)) == nil)
+            #expect(bytes.range(of: Data("sealed:v1:\(ring.keyID!):".utf8)) != nil)
         }
-        let bytes = try storedBytes(directory)
-        #expect(bytes.range(of: Data("a-webhook-token-nobody-may-read".utf8)) == nil)
-        #expect(bytes.range(of: Data(secret.utf8)) == nil)
-        #expect(bytes.range(of: Data("sealed:v1:\(ring.keyID!):".utf8)) != nil)
     }
 
     @Test func withoutAKeyTheyAreStoredInClear() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await withService(.none, in: directory) { service, _ in _ = try await connect(service) }
-        #expect(try storedBytes(directory).range(of: Data("a-webhook-token-nobody-may-read".utf8)) != nil)
+        try await withTemporaryDirectory { directory in
+            try await withService(.none, in: directory) { service, _ in _ = try await connect(service) }
+            #expect(try storedBytes(directory).range(of: Data("a-webhook-token-nobody-may-read".utf8)) != nil)
+        }
     }
 
     @Test func aLogWrittenWithoutAKeyIsSealedOnceAKeyIsGivenAndRotatesToANewKey() async throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let secret = try await withService(.none, in: directory) { service, _ in try #require(try await connect(service).signingSecret) }
+        try await withTemporaryDirectory { directory in
+            let secret = try await withService(.none, in: directory) { service, _ in try #require(try await connect(service).signingSecret) }
 
-        let first = try SecretKeyRing(key: Self.key)
-        try await withService(first, in: directory) { service, _ in
-            try service.checkSecretsOpen()
-            #expect(try await service.resealAll() == 1)
-            #expect(try await service.resealAll() == 0, "what the current key sealed stays as it is")
-            let integration = try #require(service.list(projectID: "P").first)
-            #expect(integration.url.hasPrefix("sealed:v1:\(first.keyID!):"))
-            #expect(try service.open(integration) == (Self.url, secret))
-        }
+            let first = try SecretKeyRing(key: Self.key)
+            try await withService(first, in: directory) { service, _ in
+                try first.checkOpens(service.list(projectID: nil))
+                #expect(try await service.resealAll() == 1)
+                #expect(try await service.resealAll() == 0, "what the current key sealed stays as it is")
+                let integration = try #require(service.list(projectID: "P").first)
+                #expect(integration.url.hasPrefix("sealed:v1:\(first.keyID!):"))
+                #expect(try service.open(integration) == (Self.url, secret))
+            }
 
-        let newKey = [UInt8](repeating: 4, count: 32)
-        let withoutThePrevious = try SecretKeyRing(key: newKey)
-        try await withService(withoutThePrevious, in: directory) { service, _ in
-            let error = try #require(throws: DomainError.self) { try service.checkSecretsOpen() }
-            #expect(error.message.contains(first.keyID!), "the refusal names the key it needs")
-        }
-        let rotated = try SecretKeyRing(key: newKey, previous: [Self.key])
-        try await withService(rotated, in: directory) { service, _ in
-            try service.checkSecretsOpen()
-            #expect(try await service.resealAll() == 1)
-        }
-        try await withService(withoutThePrevious, in: directory) { service, store in
-            try service.checkSecretsOpen()
-            let integration = try #require(service.list(projectID: "P").first)
-            #expect(try service.open(integration) == (Self.url, secret))
-            // A replay rebuilds the views without opening anything: the masked form is in the sealed text.
-            _ = try await store.rebuildViews(every: 1000) { _, _ in }
-            let rebuilt = try #require(service.list(projectID: "P").first)
-            #expect(rebuilt.maskedURL == "https://93.184.216.34/hooks/…")
-            #expect(try service.open(rebuilt) == (Self.url, secret))
+            let newKey = [UInt8](repeating: 4, count: 32)
+            let withoutThePrevious = try SecretKeyRing(key: newKey)
+            try await withService(withoutThePrevious, in: directory) { service, _ in
+                let error = try #require(throws: DomainError.self) { try withoutThePrevious.checkOpens(service.list(projectID: nil)) }
+                #expect(error.message.contains(first.keyID!), "the refusal names the key it needs")
+            }
+            let rotated = try SecretKeyRing(key: newKey, previous: [Self.key])
+            try await withService(rotated, in: directory) { service, _ in
+                try rotated.checkOpens(service.list(projectID: nil))
+                #expect(try await service.resealAll() == 1)
+            }
+            try await withService(withoutThePrevious, in: directory) { service, store in
+                try withoutThePrevious.checkOpens(service.list(projectID: nil))
+                let integration = try #require(service.list(projectID: "P").first)
+                #expect(try service.open(integration) == (Self.url, secret))
+                // A replay rebuilds the views without opening anything: the masked form is in the sealed text.
+                _ = try await store.rebuildViews(every: 1000) { _, _ in }
+                let rebuilt = try #require(service.list(projectID: "P").first)
+                #expect(rebuilt.maskedURL == "https://93.184.216.34/hooks/…")
+                #expect(try service.open(rebuilt) == (Self.url, secret))
+            }
         }
     }
 }
